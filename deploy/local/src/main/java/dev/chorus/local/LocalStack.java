@@ -1,0 +1,166 @@
+package dev.chorus.local;
+
+import dev.chorus.local.clickhouse.ChdbEngine;
+import dev.chorus.local.clickhouse.LocalClickHouse;
+import dev.chorus.local.kafka.KafkaBroker;
+import dev.chorus.local.registry.EmbeddedSchemaRegistry;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local infrastructure on loopback: Kafka, the embedded schema registry and ClickHouse. Used by
+ * {@code ./chorus up} (its {@link #main}) and by the integration-test fixtures.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  private final KafkaBroker kafka;
+  private EmbeddedSchemaRegistry registry;
+  private final LocalClickHouse clickhouse;
+
+  private LocalStack(
+      KafkaBroker kafka, EmbeddedSchemaRegistry registry, LocalClickHouse clickhouse) {
+    this.kafka = kafka;
+    this.registry = registry;
+    this.clickhouse = clickhouse;
+  }
+
+  /** Starts every component; on failure, stops what had started and rethrows. */
+  public static LocalStack start(LocalStackConfig config) {
+    KafkaBroker kafka = null;
+    EmbeddedSchemaRegistry registry = null;
+    LocalClickHouse clickhouse = null;
+    try {
+      // The engine download (first run only) is the slowest step: do it before starting anything.
+      java.nio.file.Path engine =
+          config.clickhouse() ? ChdbEngine.ensureInstalled(config.cacheDir()) : null;
+      kafka =
+          KafkaBroker.start(
+              config.dataDir().resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort());
+      registry =
+          EmbeddedSchemaRegistry.start(
+              kafka.bootstrapServers(),
+              config.registryPort(),
+              EmbeddedSchemaRegistry.DEFAULT_TOPIC);
+      if (engine != null) {
+        clickhouse =
+            LocalClickHouse.start(
+                engine,
+                config.dataDir().resolve("clickhouse"),
+                config.clickhouseHttpPort(),
+                config.clickhouseTcpPort(),
+                null);
+      }
+      return new LocalStack(kafka, registry, clickhouse);
+    } catch (RuntimeException e) {
+      closeQuietly(clickhouse);
+      closeQuietly(registry);
+      closeQuietly(kafka);
+      throw e;
+    }
+  }
+
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  public EmbeddedSchemaRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Stops the schema registry and starts a fresh one on the same port, which rebuilds its state
+   * from Kafka: what a registry restart looks like to clients.
+   */
+  public synchronized EmbeddedSchemaRegistry restartRegistry() {
+    int port = java.net.URI.create(registry.url()).getPort();
+    registry.close();
+    registry =
+        EmbeddedSchemaRegistry.start(
+            kafka.bootstrapServers(), port, EmbeddedSchemaRegistry.DEFAULT_TOPIC);
+    return registry;
+  }
+
+  /** The local ClickHouse, or null when started without it. */
+  public LocalClickHouse clickhouse() {
+    return clickhouse;
+  }
+
+  /** The addresses, as printed by {@code ./chorus up}. */
+  public String describe() {
+    StringBuilder s = new StringBuilder();
+    s.append("  Kafka            ").append(kafka.bootstrapServers()).append('\n');
+    s.append("  Schema registry  ").append(registry.url()).append('\n');
+    if (clickhouse != null) {
+      s.append("  ClickHouse HTTP  ").append(clickhouse.httpUrl()).append('\n');
+      s.append("  ClickHouse TCP   127.0.0.1:").append(clickhouse.tcpPort()).append('\n');
+      s.append("  ClickHouse JDBC  ").append(clickhouse.jdbcUrl()).append('\n');
+    }
+    return s.toString();
+  }
+
+  /** Stops everything, newest first. */
+  @Override
+  public void close() {
+    closeQuietly(clickhouse);
+    closeQuietly(registry);
+    closeQuietly(kafka);
+  }
+
+  private static void closeQuietly(AutoCloseable component) {
+    if (component == null) {
+      return;
+    }
+    try {
+      component.close();
+    } catch (Exception e) {
+      LOG.warn("Stopping {} failed", component.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** {@code ./chorus up}: starts the stack, prints the addresses, runs until Ctrl-C. */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(
+          "Usage: ./chorus up [options]\n\nOptions (flag, environment variable):\n"
+              + LocalStackConfig.help());
+      return;
+    }
+    LocalStackConfig config;
+    try {
+      config = LocalStackConfig.parse(args, Map.copyOf(System.getenv()));
+    } catch (IllegalArgumentException e) {
+      System.err.println(
+          "chorus up: " + e.getMessage() + "\n\nOptions:\n" + LocalStackConfig.help());
+      System.exit(2);
+      return;
+    }
+    long started = System.nanoTime();
+    LocalStack stack;
+    try {
+      stack = start(config);
+    } catch (RuntimeException e) {
+      LOG.error("chorus up failed: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping Chorus…");
+                  stack.close();
+                  System.out.println("Stopped.");
+                  stopped.countDown();
+                },
+                "chorus-shutdown"));
+    System.out.printf(
+        "%nChorus local stack is up (%.1f s). Data: %s%n%n%s%nPress Ctrl-C to stop.%n",
+        (System.nanoTime() - started) / 1e9, config.dataDir(), stack.describe());
+    stopped.await();
+  }
+}

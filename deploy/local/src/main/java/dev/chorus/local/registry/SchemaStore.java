@@ -1,0 +1,284 @@
+package dev.chorus.local.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.registry.CompatibilityLevel;
+import dev.chorus.registry.SchemaCompatibility;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The registry's state, kept durable the way Confluent keeps it: every registration and config
+ * change is a record on a compacted, single-partition Kafka topic (same key/value JSON layout as
+ * Confluent's {@code _schemas}), replayed at start-up. A single writer is assumed (one embedded
+ * registry per cluster), so state is applied locally once Kafka acknowledged the write.
+ */
+final class SchemaStore implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** One registered version of a subject. */
+  record Version(String subject, int version, int id, Schema schema) {}
+
+  private final String topic;
+  private final KafkaProducer<String, String> producer;
+  private final Map<String, TreeMap<Integer, Version>> subjects = new TreeMap<>();
+  private final Map<Integer, Schema> schemasById = new HashMap<>();
+  private final Map<String, Integer> idsBySchema = new HashMap<>();
+  private final Map<String, CompatibilityLevel> subjectCompatibility = new HashMap<>();
+  private CompatibilityLevel globalCompatibility = CompatibilityLevel.BACKWARD;
+  private int maxId;
+
+  SchemaStore(String bootstrapServers, String topic) {
+    this.topic = topic;
+    ensureTopic(bootstrapServers);
+    replay(bootstrapServers);
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "chorus-embedded-registry"),
+            new StringSerializer(),
+            new StringSerializer());
+  }
+
+  synchronized List<String> subjects() {
+    return List.copyOf(subjects.keySet());
+  }
+
+  synchronized List<Version> versions(String subject) {
+    TreeMap<Integer, Version> versions = subjects.get(subject);
+    return versions == null ? List.of() : List.copyOf(versions.values());
+  }
+
+  synchronized Optional<Schema> schemaById(int id) {
+    return Optional.ofNullable(schemasById.get(id));
+  }
+
+  synchronized Optional<Version> find(String subject, Schema schema) {
+    return versions(subject).stream().filter(v -> v.schema().equals(schema)).findFirst();
+  }
+
+  synchronized CompatibilityLevel globalCompatibility() {
+    return globalCompatibility;
+  }
+
+  synchronized Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+    return Optional.ofNullable(subjectCompatibility.get(subject));
+  }
+
+  synchronized CompatibilityLevel effectiveCompatibility(String subject) {
+    return subjectCompatibility.getOrDefault(subject, globalCompatibility);
+  }
+
+  /** Problems that registering {@code schema} under {@code subject} would have; empty if none. */
+  synchronized List<String> incompatibilities(String subject, Schema schema, boolean latestOnly) {
+    List<Schema> earlier = versions(subject).stream().map(Version::schema).toList();
+    CompatibilityLevel level = effectiveCompatibility(subject);
+    if (latestOnly && !earlier.isEmpty()) {
+      earlier = List.of(earlier.get(earlier.size() - 1));
+    }
+    return SchemaCompatibility.check(level, schema, earlier);
+  }
+
+  /**
+   * Registers {@code schema} under {@code subject}; returns the existing version when the same
+   * schema is already there.
+   *
+   * @throws IncompatibleSchemaException when the subject's compatibility level forbids it
+   */
+  synchronized Version register(String subject, Schema schema) {
+    Optional<Version> existing = find(subject, schema);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    List<String> problems = incompatibilities(subject, schema, false);
+    if (!problems.isEmpty()) {
+      throw new IncompatibleSchemaException(
+          "Schema being registered is incompatible with an earlier schema for subject '"
+              + subject
+              + "' ("
+              + effectiveCompatibility(subject)
+              + "): "
+              + String.join("; ", problems));
+    }
+    int id = idsBySchema.getOrDefault(schema.toString(), maxId + 1);
+    TreeMap<Integer, Version> versions = subjects.get(subject);
+    int version = versions == null ? 1 : versions.lastKey() + 1;
+    ObjectNode key =
+        JSON.createObjectNode()
+            .put("keytype", "SCHEMA")
+            .put("subject", subject)
+            .put("version", version)
+            .put("magic", 1);
+    ObjectNode value =
+        JSON.createObjectNode()
+            .put("subject", subject)
+            .put("version", version)
+            .put("id", id)
+            .put("schema", schema.toString())
+            .put("deleted", false);
+    write(key, value);
+    return apply(key, value);
+  }
+
+  /** Sets the compatibility level of a subject, or the global level when subject is null. */
+  synchronized void setCompatibility(String subject, CompatibilityLevel level) {
+    ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("magic", 0);
+    key.put("subject", subject);
+    ObjectNode value = JSON.createObjectNode().put("compatibilityLevel", level.name());
+    write(key, value);
+    apply(key, value);
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+
+  private void write(ObjectNode key, ObjectNode value) {
+    try {
+      producer
+          .send(new ProducerRecord<>(topic, key.toString(), value.toString()))
+          .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new StoreUnavailableException(
+          "Cannot write to schema topic '" + topic + "': " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("Interrupted writing schema topic '" + topic + "'", e);
+    }
+  }
+
+  private Version apply(JsonNode key, JsonNode value) {
+    String keytype = key.path("keytype").asText();
+    if ("CONFIG".equals(keytype)) {
+      CompatibilityLevel level =
+          CompatibilityLevel.parse(value.path("compatibilityLevel").asText());
+      if (key.path("subject").isTextual()) {
+        subjectCompatibility.put(key.get("subject").asText(), level);
+      } else {
+        globalCompatibility = level;
+      }
+      return null;
+    }
+    if (!"SCHEMA".equals(keytype) || value.path("deleted").asBoolean(false)) {
+      return null;
+    }
+    Schema schema = new Schema.Parser().parse(value.path("schema").asText());
+    Version version =
+        new Version(
+            value.path("subject").asText(),
+            value.path("version").asInt(),
+            value.path("id").asInt(),
+            schema);
+    subjects
+        .computeIfAbsent(version.subject(), s -> new TreeMap<>())
+        .put(version.version(), version);
+    schemasById.put(version.id(), schema);
+    idsBySchema.put(schema.toString(), version.id());
+    maxId = Math.max(maxId, version.id());
+    return version;
+  }
+
+  private void ensureTopic(String bootstrapServers) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      NewTopic schemas =
+          new NewTopic(topic, 1, (short) 1)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      admin.createTopics(List.of(schemas)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new StoreUnavailableException(
+            "Cannot create schema topic '"
+                + topic
+                + "' on "
+                + bootstrapServers
+                + ": "
+                + e.getCause(),
+            e);
+      }
+    } catch (TimeoutException e) {
+      throw new StoreUnavailableException(
+          "Kafka at " + bootstrapServers + " did not answer while creating '" + topic + "'", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("Interrupted creating schema topic", e);
+    }
+  }
+
+  private void replay(String bootstrapServers) {
+    TopicPartition partition = new TopicPartition(topic, 0);
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG, "chorus-embedded-registry-replay"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+      List<ConsumerRecord<String, String>> records = new ArrayList<>();
+      while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+      for (ConsumerRecord<String, String> record : records) {
+        if (record.value() != null) {
+          apply(JSON.readTree(record.key()), JSON.readTree(record.value()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Schema topic '" + topic + "' holds a record that is not JSON", e);
+    }
+  }
+
+  /** The subject's compatibility rules reject a schema. */
+  static final class IncompatibleSchemaException extends RuntimeException {
+    IncompatibleSchemaException(String message) {
+      super(message);
+    }
+  }
+
+  /** Kafka, which holds the registry's state, is not reachable. */
+  static final class StoreUnavailableException extends RuntimeException {
+    StoreUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

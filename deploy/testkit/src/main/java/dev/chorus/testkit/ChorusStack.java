@@ -1,0 +1,91 @@
+package dev.chorus.testkit;
+
+import dev.chorus.registry.RegistryClientConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The infrastructure an integration test talks to: a real Kafka broker, a Confluent-compatible
+ * schema registry and a real ClickHouse. Started once per test JVM by {@link ChorusStackExtension}.
+ */
+public interface ChorusStack extends AutoCloseable {
+
+  /** Which implementation runs: {@code local} processes (default) or {@code containers}. */
+  String kind();
+
+  String kafkaBootstrapServers();
+
+  String schemaRegistryUrl();
+
+  /** ClickHouse HTTP base URL, e.g. {@code http://127.0.0.1:8123}. */
+  String clickhouseHttpUrl();
+
+  /** JDBC URL for the official v2 driver. */
+  String clickhouseJdbcUrl();
+
+  /** ClickHouse user the tests connect as. */
+  default String clickhouseUser() {
+    return "default";
+  }
+
+  /** ClickHouse password of {@link #clickhouseUser()}. */
+  default String clickhousePassword() {
+    return "";
+  }
+
+  /** Whether {@link #restartSchemaRegistry()} and Kafka outages can be simulated. */
+  boolean supportsRestarts();
+
+  /** Restarts the schema registry; its state must survive (it lives in Kafka). */
+  void restartSchemaRegistry();
+
+  /** Stops the Kafka broker, keeping its data. */
+  void stopKafka();
+
+  /** Starts a stopped Kafka broker again. */
+  void startKafka();
+
+  /** Client properties with the bootstrap servers set. */
+  default Map<String, Object> kafkaProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers());
+    return props;
+  }
+
+  /** Serde properties pointing at the registry. */
+  default Map<String, Object> serdeProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(RegistryClientConfig.URL, schemaRegistryUrl());
+    return props;
+  }
+
+  /** Creates a topic (no-op if it exists). */
+  default void createTopic(String name, int partitions, boolean compacted) {
+    try (Admin admin = Admin.create(kafkaProperties())) {
+      NewTopic topic = new NewTopic(name, partitions, (short) 1);
+      if (compacted) {
+        topic.configs(
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      }
+      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("Cannot create topic " + name, e.getCause());
+      }
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException("Cannot create topic " + name, e);
+    }
+  }
+
+  @Override
+  void close();
+}
