@@ -68,6 +68,13 @@ public final class ChdbEngine {
    * first use. Safe to call from concurrent processes (a file lock serializes the download).
    */
   public static Path ensureInstalled(Path cacheDir) {
+    return ensureInstalled(cacheDir, "npm");
+  }
+
+  /**
+   * As {@link #ensureInstalled(Path)}, with the npm executable to use (tests pass a missing one).
+   */
+  static Path ensureInstalled(Path cacheDir, String npmCommand) {
     String override = System.getenv(LIB_ENV);
     if (override != null && !override.isBlank()) {
       Path lib = Path.of(override);
@@ -92,7 +99,7 @@ public final class ChdbEngine {
         if (Files.exists(complete) && Files.isRegularFile(lib)) {
           return lib;
         }
-        download(home, lib);
+        download(home, lib, npmCommand);
         Files.writeString(complete, INTEGRITY);
         return lib;
       }
@@ -116,7 +123,7 @@ public final class ChdbEngine {
     }
   }
 
-  private static void download(Path home, Path lib) throws IOException {
+  private static void download(Path home, Path lib, String npmCommand) throws IOException {
     Path work = Files.createTempDirectory(home, "download-");
     try {
       LOG.info(
@@ -129,7 +136,11 @@ public final class ChdbEngine {
       try {
         npm =
             new ProcessBuilder(
-                    "npm", "pack", PACKAGE + "@" + VERSION, "--pack-destination", work.toString())
+                    npmCommand,
+                    "pack",
+                    PACKAGE + "@" + VERSION,
+                    "--pack-destination",
+                    work.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(npmLog.toFile())
                 .start();
