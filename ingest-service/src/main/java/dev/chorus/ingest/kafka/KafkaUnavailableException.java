@@ -1,0 +1,8 @@
+package dev.chorus.ingest.kafka;
+
+/** Kafka did not acknowledge a write in time; callers answer 503 with Retry-After. */
+public class KafkaUnavailableException extends RuntimeException {
+  public KafkaUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
