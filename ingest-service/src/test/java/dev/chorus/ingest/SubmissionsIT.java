@@ -436,7 +436,7 @@ class SubmissionsIT {
         submission("m@x.org", 4));
     String metrics = ingest.send("GET", "/metrics", null, null, null).body();
     assertThat(metrics)
-        .contains("chorus_ingest_rows_total{outcome=\"accepted\"")
+        .contains("chorus_ingest_rows_total{outcome=\"accepted\",reason=\"NONE\"}")
         .contains("chorus_http_requests_seconds_count")
         .contains("jvm_memory_used_bytes");
   }

@@ -297,6 +297,38 @@ class UploadIT {
     assertThat(different.statusCode()).isEqualTo(409);
   }
 
+  @Test
+  void uploadCommandPrintsTheReceiptAndSetsTheExitCode(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("export.csv");
+    java.nio.file.Files.writeString(file, GENERIC);
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    var command =
+        new dev.chorus.ingest.cli.UploadCommand(
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of(
+                "CHORUS_TOKEN", IngestFixture.NORTH_SUBMIT, "CHORUS_INGEST_URL", ingest.url("")));
+    String[] args = {file.toString(), "--district", "north", "--cycle", "2026-cli"};
+
+    assertThat(command.run(args)).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("rows read 7", "accepted 3", "rejected 4", "UNKNOWN_SCHOOL");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("4 row(s) rejected");
+
+    String[] tolerant =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(args), java.util.stream.Stream.of("--max-rejected", "4"))
+            .toArray(String[]::new);
+    assertThat(command.run(tolerant)).isZero();
+    String[] wrongToken =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(args), java.util.stream.Stream.of("--token", "nope"))
+            .toArray(String[]::new);
+    assertThat(command.run(wrongToken)).isEqualTo(3);
+    assertThat(command.run(new String[] {file.toString(), "--cycle", "x"})).isEqualTo(2);
+  }
+
   private List<ConsumerRecord<String, byte[]>> consume(String topic, int atLeast) {
     Map<String, Object> props = stack.kafkaProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());

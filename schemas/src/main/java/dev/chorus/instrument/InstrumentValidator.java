@@ -33,6 +33,8 @@ public final class InstrumentValidator {
 
   private static final Pattern INSTRUMENT_ID = Pattern.compile("[a-z][a-z0-9_-]*");
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private InstrumentValidator() {}
 
   /** All problems of {@code instrument}; empty when it is valid. */
@@ -176,6 +178,6 @@ public final class InstrumentValidator {
 
   /** Answer text as compared when recoding: case- and whitespace-insensitive. */
   public static String normalizeLabel(String label) {
-    return label.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    return WHITESPACE.matcher(label.trim()).replaceAll(" ").toLowerCase(Locale.ROOT);
   }
 }

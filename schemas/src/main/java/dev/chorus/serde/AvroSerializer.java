@@ -90,11 +90,12 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
   }
 
   private byte[] frame(int id, Schema writerSchema, Object datum) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
     byte[] header = new byte[WireFormat.HEADER_SIZE];
     WireFormat.writeHeader(ByteBuffer.wrap(header), id);
     out.writeBytes(header);
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    // Buffered: one bulk copy into the stream instead of a synchronized write per field.
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
       writers.computeIfAbsent(writerSchema, s -> writerFor(s, datum)).write(datum, encoder);
       encoder.flush();

@@ -48,6 +48,7 @@ public final class IntakeSession {
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private volatile String kafkaFailure;
+  private final io.micrometer.core.instrument.Counter acceptedRows;
 
   public IntakeSession(
       Publisher publisher,
@@ -62,13 +63,18 @@ public final class IntakeSession {
     this.requestId = requestId;
     this.listener = listener;
     this.metrics = metrics;
+    this.acceptedRows =
+        metrics.counter("chorus_ingest_rows", "outcome", "accepted", "reason", "NONE");
   }
 
   /** Sends a valid submission; it counts as accepted when Kafka acknowledges it. */
   public void submit(long row, Long line, SurveySubmission submission) {
     rows.incrementAndGet();
+    // The callback keeps only the id: an acknowledgement can be far behind, and holding every
+    // in-flight submission would fill the heap on large uploads.
+    String submissionId = submission.getSubmissionId();
     if (kafkaFailure != null) {
-      notAccepted(row, line, submission.getSubmissionId(), "not sent: " + kafkaFailure);
+      notAccepted(row, line, submissionId, "not sent: " + kafkaFailure);
       return;
     }
     try {
@@ -79,21 +85,17 @@ public final class IntakeSession {
           (metadata, error) -> {
             if (error == null) {
               accepted.incrementAndGet();
-              metrics.counter("chorus_ingest_rows", "outcome", "accepted").increment();
-              listener.accepted(row, submission.getSubmissionId());
+              acceptedRows.increment();
+              listener.accepted(row, submissionId);
             } else {
               markKafkaFailed(error);
               notAccepted(
-                  row,
-                  line,
-                  submission.getSubmissionId(),
-                  "Kafka did not acknowledge it: " + error.getMessage());
+                  row, line, submissionId, "Kafka did not acknowledge it: " + error.getMessage());
             }
           });
     } catch (KafkaException e) {
       markKafkaFailed(e);
-      notAccepted(
-          row, line, submission.getSubmissionId(), "Kafka did not accept it: " + e.getMessage());
+      notAccepted(row, line, submissionId, "Kafka did not accept it: " + e.getMessage());
     }
   }
 

@@ -33,9 +33,10 @@ public final class Publisher implements AutoCloseable {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     // Throughput: uploads arrive as bursts of small records.
     props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L * 1024 * 1024);
+    // Enough to keep Kafka busy; more only keeps records (and their callbacks) alive across GCs.
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024);
     // A record not acknowledged within the delivery timeout is reported as not accepted; send()
     // blocks at most that long when Kafka is unreachable.
     long timeout = Math.max(config.deliveryTimeout().toMillis(), 1_000);

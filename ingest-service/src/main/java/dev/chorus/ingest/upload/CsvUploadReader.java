@@ -48,17 +48,38 @@ public final class CsvUploadReader implements Closeable {
     /** 1-based line of the file where the row starts. */
     long line();
 
-    /** Column header -> value as exported. */
-    Map<String, String> raw();
+    /** The row's fields as exported. */
+    List<String> fields();
+
+    /** The export's column headers. */
+    List<String> headers();
+
+    /** Column header -> value as exported; built on demand (only rejected rows need it). */
+    default Map<String, String> raw() {
+      Map<String, String> raw = new LinkedHashMap<>();
+      List<String> fields = fields();
+      List<String> headers = headers();
+      for (int i = 0; i < fields.size(); i++) {
+        String header = i < headers.size() ? headers.get(i) : "";
+        raw.put(header.isEmpty() ? "column " + (i + 1) : header, fields.get(i));
+      }
+      return raw;
+    }
   }
 
   /** A row that could be read into a draft (which may still be invalid). */
-  public record DraftRow(long number, long line, SubmissionDraft draft, Map<String, String> raw)
+  public record DraftRow(
+      long number, long line, SubmissionDraft draft, List<String> fields, List<String> headers)
       implements Row {}
 
   /** A row that could not be read at all. */
   public record MalformedRow(
-      long number, long line, String column, String message, Map<String, String> raw)
+      long number,
+      long line,
+      String column,
+      String message,
+      List<String> fields,
+      List<String> headers)
       implements Row {}
 
   /** What every row of the upload shares. */
@@ -71,6 +92,8 @@ public final class CsvUploadReader implements Closeable {
   private final List<String> headers;
   private final Context context;
   private final Map<String, String> locations;
+  private final MessageDigest sha = sha256();
+  private final int itemColumns;
   private long rowNumber;
   private boolean ended;
   private RuntimeException pendingFailure;
@@ -90,6 +113,16 @@ public final class CsvUploadReader implements Closeable {
     this.headers = headers;
     this.context = context;
     this.locations = plan.locations();
+    this.itemColumns =
+        (int) plan.columns().stream().filter(c -> c.kind() == ColumnPlan.Kind.ITEM).count();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -185,16 +218,18 @@ public final class CsvUploadReader implements Closeable {
           "the rest of the export cannot be read as CSV ("
               + e.getMessage()
               + "); often an unterminated quote. Rows before this one were processed.",
-          Map.of());
+          List.of(),
+          headers);
     }
-    Map<String, String> raw = raw(record);
+    List<String> fields = record.getFields();
     if (record.getFieldCount() != headers.size()) {
       return new MalformedRow(
           rowNumber,
           record.getStartingLineNumber(),
           null,
           "row has " + record.getFieldCount() + " fields but the header has " + headers.size(),
-          raw);
+          fields,
+          headers);
     }
     for (int i = 0; i < record.getFieldCount(); i++) {
       if (record.getField(i).indexOf('\uFFFD') >= 0) {
@@ -203,10 +238,11 @@ public final class CsvUploadReader implements Closeable {
             record.getStartingLineNumber(),
             headers.get(i),
             "value is not valid UTF-8: save the export as UTF-8 CSV",
-            raw);
+            fields,
+            headers);
       }
     }
-    return new DraftRow(rowNumber, record.getStartingLineNumber(), draft(record), raw);
+    return new DraftRow(rowNumber, record.getStartingLineNumber(), draft(record), fields, headers);
   }
 
   private SubmissionDraft draft(CsvRecord record) {
@@ -216,8 +252,9 @@ public final class CsvUploadReader implements Closeable {
     String timestamp = null;
     String submissionId = null;
     List<String> cohorts = List.of();
-    Map<String, String> answers = new HashMap<>();
-    Map<String, Map<String, String>> influence = new HashMap<>();
+    // Insertion-ordered: the same row always yields the same record, field for field.
+    Map<String, String> answers = new LinkedHashMap<>(Math.max(16, itemColumns * 4 / 3 + 1));
+    Map<String, Map<String, String>> influence = new LinkedHashMap<>();
     Map<String, List<String>> reflection = new HashMap<>();
     Map<String, String> freeText = new HashMap<>();
     for (ColumnPlan.Column column : plan.columns()) {
@@ -282,18 +319,14 @@ public final class CsvUploadReader implements Closeable {
    * A deterministic id from the row's content: re-uploading the same export yields the same ids.
    */
   private String contentId(CsvRecord record) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      update(sha, context.districtId());
-      update(sha, context.cycle());
-      update(sha, context.instrument().id() + "@" + context.instrument().version());
-      for (String field : record.getFields()) {
-        update(sha, field);
-      }
-      return "csv-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    // One digest per reader (a reader serves one request thread); digest() resets it.
+    update(sha, context.districtId());
+    update(sha, context.cycle());
+    update(sha, context.instrument().id() + "@" + context.instrument().version());
+    for (int i = 0; i < record.getFieldCount(); i++) {
+      update(sha, record.getField(i));
     }
+    return "csv-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
   }
 
   private static void update(MessageDigest sha, String value) {
@@ -324,15 +357,6 @@ public final class CsvUploadReader implements Closeable {
       parts.add(part);
     }
     current.setLength(0);
-  }
-
-  private Map<String, String> raw(CsvRecord record) {
-    Map<String, String> raw = new LinkedHashMap<>();
-    for (int i = 0; i < record.getFieldCount(); i++) {
-      String header = i < headers.size() ? headers.get(i) : "column " + (i + 1);
-      raw.put(header.isEmpty() ? "column " + (i + 1) : header, record.getField(i));
-    }
-    return raw;
   }
 
   @Override

@@ -43,6 +43,10 @@ public final class UploadProcessor {
       Set<String> schools,
       long maxBytes) {}
 
+  /** A row with its validation outcome (null for malformed rows). */
+  private record Checked(
+      CsvUploadReader.Row row, SubmissionSource source, SubmissionValidator.Outcome outcome) {}
+
   private final Publisher publisher;
   private final Topics topics;
   private final ReceiptStore receipts;
@@ -104,51 +108,68 @@ public final class UploadProcessor {
           .filter(c -> c.kind() == ColumnPlan.Kind.FREE_TEXT)
           .forEach(c -> dropped.add(c.header()));
       Instant receivedAt = Instant.now();
-      while (reader.hasNext()) {
-        CsvUploadReader.Row row = reader.next();
-        Long line = row.line() < 0 ? null : row.line();
-        SubmissionSource source =
-            new SubmissionSource(
-                SourceChannel.UPLOAD, request.uploadId(), row.number(), request.mapping().id());
-        var deadLetterContext =
-            new IntakeSession.DeadLetterContext(
-                null, request.cycle(), request.instrument().id(), request.instrument().version());
-        if (row instanceof CsvUploadReader.MalformedRow malformed) {
-          session.reject(
-              row.number(),
-              line,
-              null,
-              List.of(new Rejection(ReasonCode.MALFORMED, malformed.column(), malformed.message())),
-              source,
-              deadLetterContext,
-              Sanitizer.sanitize(row.raw(), respondentColumn, null, dropped));
-        } else if (row instanceof CsvUploadReader.DraftRow draftRow) {
-          var outcome = validator.validate(draftRow.draft(), receivedAt, source);
-          if (outcome instanceof SubmissionValidator.Outcome.Valid valid) {
-            session.submit(row.number(), line, valid.submission());
-          } else if (outcome instanceof SubmissionValidator.Outcome.Invalid invalid) {
-            session.reject(
+      // Two threads, balanced: the request thread parses and validates; one worker serializes,
+      // sends and records outcomes, in row order.
+      try (RowPipeline<Checked> pipeline =
+          new RowPipeline<>(
+              "upload-" + request.uploadId(),
+              checked -> {
+                CsvUploadReader.Row row = checked.row();
+                Long line = row.line() < 0 ? null : row.line();
+                if (checked.outcome() instanceof SubmissionValidator.Outcome.Valid valid) {
+                  session.submit(row.number(), line, valid.submission());
+                  return;
+                }
+                String submissionId = null;
+                String school = null;
+                List<Rejection> reasons;
+                String respondentKey = null;
+                if (row instanceof CsvUploadReader.MalformedRow malformed) {
+                  reasons =
+                      List.of(
+                          new Rejection(
+                              ReasonCode.MALFORMED, malformed.column(), malformed.message()));
+                } else {
+                  var invalid = (SubmissionValidator.Outcome.Invalid) checked.outcome();
+                  var draft = ((CsvUploadReader.DraftRow) row).draft();
+                  submissionId = draft.submissionId();
+                  school = draft.schoolId();
+                  reasons = invalid.reasons();
+                  respondentKey = invalid.respondentKey();
+                }
+                session.reject(
+                    row.number(),
+                    line,
+                    submissionId,
+                    reasons,
+                    checked.source(),
+                    new IntakeSession.DeadLetterContext(
+                        school,
+                        request.cycle(),
+                        request.instrument().id(),
+                        request.instrument().version()),
+                    Sanitizer.sanitize(row.raw(), respondentColumn, respondentKey, dropped));
+              })) {
+        while (reader.hasNext()) {
+          CsvUploadReader.Row row = reader.next();
+          SubmissionSource source =
+              new SubmissionSource(
+                  SourceChannel.UPLOAD, request.uploadId(), row.number(), request.mapping().id());
+          SubmissionValidator.Outcome outcome =
+              row instanceof CsvUploadReader.DraftRow draftRow
+                  ? validator.validate(draftRow.draft(), receivedAt, source)
+                  : null;
+          pipeline.accept(new Checked(row, source, outcome));
+          if (row.number() % PROGRESS_EVERY == 0) {
+            LOG.info(
+                "Upload {} ({}): {} rows read, {} MB",
+                request.uploadId(),
+                request.district().id(),
                 row.number(),
-                line,
-                draftRow.draft().submissionId(),
-                invalid.reasons(),
-                source,
-                new IntakeSession.DeadLetterContext(
-                    draftRow.draft().schoolId(),
-                    request.cycle(),
-                    request.instrument().id(),
-                    request.instrument().version()),
-                Sanitizer.sanitize(row.raw(), respondentColumn, invalid.respondentKey(), dropped));
+                in.count() / (1 << 20));
           }
         }
-        if (row.number() % PROGRESS_EVERY == 0) {
-          LOG.info(
-              "Upload {} ({}): {} rows read, {} MB",
-              request.uploadId(),
-              request.district().id(),
-              row.number(),
-              in.count() / (1 << 20));
-        }
+        pipeline.finish();
       }
       session.finish();
       log.close();

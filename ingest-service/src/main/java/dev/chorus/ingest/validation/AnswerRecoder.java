@@ -47,12 +47,17 @@ public final class AnswerRecoder {
 
   /** Recodes {@code raw} on the answer scale {@code scaleId}. */
   public Result recode(String scaleId, String raw) {
+    Instrument.AnswerScale scale = scales.get(scaleId);
+    if (raw != null && raw.length() == 1 && Character.isDigit(raw.charAt(0))) {
+      // Fast path: most exports hold bare single-digit answers.
+      int value = raw.charAt(0) - '0';
+      return scale.contains(value) ? new Result.Value(value) : new Result.OutOfScale(value);
+    }
     String normalized =
         raw == null ? "" : InstrumentValidator.normalizeLabel(raw.replace('\u2019', '\''));
     if (MISSING.contains(normalized)) {
       return new Result.Missing();
     }
-    Instrument.AnswerScale scale = scales.get(scaleId);
     Integer labelled = labelsByScale.getOrDefault(scaleId, Map.of()).get(normalized);
     if (labelled != null) {
       return new Result.Value(labelled);

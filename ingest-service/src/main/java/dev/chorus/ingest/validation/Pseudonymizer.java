@@ -15,25 +15,32 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Pseudonymizer {
 
-  private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs;
 
   public Pseudonymizer(byte[] secret) {
     if (secret.length == 0) {
       throw new IllegalArgumentException("pseudonymization secret is empty");
     }
-    this.key = new SecretKeySpec(secret, "HmacSHA256");
+    SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
+    // Mac.getInstance is a provider lookup: do it once per thread, not once per row.
+    this.macs =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+              } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+              }
+            });
   }
 
   /** The respondent key of {@code identifier}, as 64 hex characters. */
   public String respondentKey(String identifier) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      byte[] digest =
-          mac.doFinal(identifier.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    byte[] digest =
+        macs.get()
+            .doFinal(identifier.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest);
   }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 public final class Roles {
 
   private static final Map<String, Role> ALIASES = new HashMap<>();
+  private static final java.util.regex.Pattern SEPARATORS =
+      java.util.regex.Pattern.compile("[\\s_]+");
 
   static {
     for (Role role : Role.values()) {
@@ -66,7 +68,7 @@ public final class Roles {
   }
 
   private static String normalize(String text) {
-    return text.trim().replaceAll("[\\s_]+", " ").toLowerCase(Locale.ROOT);
+    return SEPARATORS.matcher(text.trim()).replaceAll(" ").toLowerCase(Locale.ROOT);
   }
 
   /** The role named by {@code text}, if any. */

@@ -60,6 +60,10 @@ public final class SubmissionValidator {
   private final Set<String> schools;
   private final Pseudonymizer pseudonymizer;
   private final ZoneId zone;
+  private final Map<String, Instrument.Item> items = new java.util.HashMap<>();
+  private final Set<String> areas = new java.util.HashSet<>();
+  private final Map<String, String> groupsByName = new java.util.HashMap<>();
+  private final Set<String> roles = new java.util.HashSet<>();
 
   /**
    * @param instrument the instrument the drafts name, or null when it is unknown
@@ -72,6 +76,18 @@ public final class SubmissionValidator {
     this.schools = schools;
     this.pseudonymizer = pseudonymizer;
     this.zone = zone;
+    if (instrument != null) {
+      instrument.items().forEach(i -> items.put(i.id(), i));
+      instrument.decisionAreas().forEach(a -> areas.add(a.id()));
+      instrument
+          .groups()
+          .forEach(
+              g -> {
+                groupsByName.put(g.id(), g.id());
+                groupsByName.put(g.name().toLowerCase(Locale.ROOT), g.id());
+              });
+      roles.addAll(instrument.roles());
+    }
   }
 
   /** Validates {@code draft}, received at {@code receivedAt} from {@code source}. */
@@ -223,7 +239,7 @@ public final class SubmissionValidator {
       return Role.UNKNOWN;
     }
     Optional<Role> role = Roles.parse(draft.role());
-    if (role.isEmpty() || !instrument.roles().contains(role.get().name())) {
+    if (role.isEmpty() || !roles.contains(role.get().name())) {
       reasons.add(
           new Rejection(
               ReasonCode.UNKNOWN_ROLE,
@@ -235,16 +251,17 @@ public final class SubmissionValidator {
   }
 
   private Map<String, Integer> checkAnswers(SubmissionDraft draft, List<Rejection> reasons) {
-    Map<String, Integer> answers = new TreeMap<>();
+    Map<String, Integer> answers = new LinkedHashMap<>(draft.answers().size() * 4 / 3 + 1);
     for (var entry : draft.answers().entrySet()) {
       String itemId = entry.getKey();
-      String where = draft.locate("answers/" + itemId);
-      Optional<Instrument.Item> item = instrument.item(itemId);
-      if (item.isEmpty()) {
+      Instrument.Item item = items.get(itemId);
+      // Locations are built only for rejections: valid rows are the hot path.
+      java.util.function.Supplier<String> where = () -> draft.locate("answers/" + itemId);
+      if (item == null) {
         reasons.add(
             new Rejection(
                 ReasonCode.UNKNOWN_ITEM,
-                where,
+                where.get(),
                 "'"
                     + abbreviate(itemId)
                     + "' is not an item of "
@@ -253,7 +270,7 @@ public final class SubmissionValidator {
                     + instrument.version()));
         continue;
       }
-      Integer value = recode(item.get().answerScale(), entry.getValue(), where, reasons);
+      Integer value = recode(item.answerScale(), entry.getValue(), where, reasons);
       if (value != null) {
         answers.put(itemId, value);
       }
@@ -263,9 +280,7 @@ public final class SubmissionValidator {
 
   private List<InfluenceRating> checkInfluence(SubmissionDraft draft, List<Rejection> reasons) {
     List<InfluenceRating> ratings = new ArrayList<>();
-    Set<String> areas = new LinkedHashSet<>();
-    instrument.decisionAreas().forEach(a -> areas.add(a.id()));
-    for (var area : new TreeMap<>(draft.influence()).entrySet()) {
+    for (var area : draft.influence().entrySet()) {
       if (!areas.contains(area.getKey())) {
         reasons.add(
             new Rejection(
@@ -274,14 +289,15 @@ public final class SubmissionValidator {
                 "'" + abbreviate(area.getKey()) + "' is not a decision area of the instrument"));
         continue;
       }
-      for (var rating : new TreeMap<>(area.getValue()).entrySet()) {
-        String where = draft.locate("influence/" + area.getKey() + "/" + rating.getKey());
+      for (var rating : area.getValue().entrySet()) {
+        java.util.function.Supplier<String> where =
+            () -> draft.locate("influence/" + area.getKey() + "/" + rating.getKey());
         Optional<String> group = group(rating.getKey());
         if (group.isEmpty()) {
           reasons.add(
               new Rejection(
                   ReasonCode.UNKNOWN_GROUP,
-                  where,
+                  where.get(),
                   "'" + abbreviate(rating.getKey()) + "' is not a rated group"));
           continue;
         }
@@ -363,12 +379,17 @@ public final class SubmissionValidator {
     return List.copyOf(cohorts);
   }
 
-  private Integer recode(String scaleId, String raw, String where, List<Rejection> reasons) {
+  private Integer recode(
+      String scaleId,
+      String raw,
+      java.util.function.Supplier<String> location,
+      List<Rejection> reasons) {
     AnswerRecoder.Result result = recoder.recode(scaleId, raw);
-    Instrument.AnswerScale scale = instrument.answerScale(scaleId).orElseThrow();
     if (result instanceof AnswerRecoder.Result.Value v) {
       return v.value();
     }
+    Instrument.AnswerScale scale = instrument.answerScale(scaleId).orElseThrow();
+    String where = location.get();
     if (result instanceof AnswerRecoder.Result.OutOfScale o) {
       reasons.add(
           new Rejection(
@@ -393,11 +414,9 @@ public final class SubmissionValidator {
   }
 
   private Optional<String> group(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    return instrument.groups().stream()
-        .filter(g -> g.id().equals(n) || g.name().toLowerCase(Locale.ROOT).equals(n))
-        .map(Instrument.Group::id)
-        .findFirst();
+    String id = groupsByName.get(name);
+    return Optional.ofNullable(
+        id != null ? id : groupsByName.get(name.trim().toLowerCase(Locale.ROOT)));
   }
 
   private static Rejection missing(SubmissionDraft draft, String field, String message) {

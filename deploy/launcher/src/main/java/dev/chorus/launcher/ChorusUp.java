@@ -1,0 +1,126 @@
+package dev.chorus.launcher;
+
+import dev.chorus.ingest.IngestService;
+import dev.chorus.ingest.config.IngestConfig;
+import dev.chorus.local.LocalStack;
+import dev.chorus.local.LocalStackConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./chorus up}: starts the local infrastructure (Kafka, schema registry, ClickHouse) and the
+ * Chorus services on loopback, prints every address, and runs until Ctrl-C, then stops everything.
+ */
+public final class ChorusUp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChorusUp.class);
+
+  private ChorusUp() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(
+          "Usage: ./chorus up [options]\n\nOptions (flag, environment variable):\n"
+              + LocalStackConfig.help()
+              + String.format(
+                  "  %-26s %-30s %s (default %s)%n",
+                  "--ingest-port", "CHORUS_INGEST_PORT", "ingest service HTTP port", "8080"));
+      return;
+    }
+    List<String> stackArgs = new ArrayList<>();
+    String ingestPort = System.getenv().getOrDefault("CHORUS_INGEST_PORT", "8080");
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--ingest-port") && i + 1 < args.length) {
+        ingestPort = args[++i];
+      } else if (args[i].startsWith("--ingest-port=")) {
+        ingestPort = args[i].substring("--ingest-port=".length());
+      } else {
+        stackArgs.add(args[i]);
+      }
+    }
+    LocalStackConfig stackConfig;
+    try {
+      stackConfig =
+          LocalStackConfig.parse(stackArgs.toArray(String[]::new), Map.copyOf(System.getenv()));
+    } catch (IllegalArgumentException e) {
+      System.err.println(
+          "chorus up: " + e.getMessage() + "\n\nOptions:\n" + LocalStackConfig.help());
+      System.exit(2);
+      return;
+    }
+    long started = System.nanoTime();
+    LocalStack stack;
+    IngestService ingest;
+    LocalDistricts.LocalFiles districts =
+        LocalDistricts.ensure(stackConfig.dataDir().resolve("ingest"));
+    try {
+      stack = LocalStack.start(stackConfig);
+    } catch (RuntimeException e) {
+      LOG.error("chorus up failed: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    try {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("CHORUS_INGEST_PORT", ingestPort);
+      env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+      env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
+      env.put("CHORUS_INGEST_DATA_DIR", stackConfig.dataDir().resolve("ingest").toString());
+      env.put("CHORUS_DISTRICTS_FILE", districts.districtsFile().toString());
+      ingest = IngestService.start(IngestConfig.fromEnvironment(env));
+    } catch (RuntimeException e) {
+      LOG.error("chorus up: the ingest service failed to start: {}", e.getMessage(), e);
+      stack.close();
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping Chorus…");
+                  ingest.close();
+                  stack.close();
+                  System.out.println("Stopped.");
+                  stopped.countDown();
+                },
+                "chorus-shutdown"));
+    String ingestUrl = "http://127.0.0.1:" + ingest.port();
+    System.out.printf(
+        """
+
+        Chorus is up (%.1f s). Data: %s
+
+        %s  Ingest API       %s   (OpenAPI: %s/openapi.yaml, health: %s/health/ready)
+
+        Local district '%s', admin token (also in %s):
+          %s
+
+        Try it:
+          curl -X PUT -H "Authorization: Bearer $CHORUS_TOKEN" -H 'Content-Type: application/json' \\
+               -d '{"schools":[{"id":"s1","name":"Lincoln Elementary"}]}' %s/v1/districts/%s/schools
+          ./chorus upload export.csv --district %s --cycle 2026-fall --mapping google-forms
+
+        Press Ctrl-C to stop.
+        """,
+        (System.nanoTime() - started) / 1e9,
+        stackConfig.dataDir(),
+        stack.describe(),
+        ingestUrl,
+        ingestUrl,
+        ingestUrl,
+        LocalDistricts.DISTRICT,
+        stackConfig.dataDir().resolve("ingest").resolve("local-token"),
+        districts.token(),
+        ingestUrl,
+        LocalDistricts.DISTRICT,
+        LocalDistricts.DISTRICT);
+    stopped.await();
+  }
+}

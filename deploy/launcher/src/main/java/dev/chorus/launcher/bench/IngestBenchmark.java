@@ -1,0 +1,250 @@
+package dev.chorus.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.instrument.Instrument;
+import dev.chorus.instrument.InstrumentLoader;
+import dev.chorus.launcher.LocalDistricts;
+import dev.chorus.local.LocalStack;
+import dev.chorus.local.LocalStackConfig;
+import dev.chorus.local.Ports;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./chorus bench ingest [--rows N] [--runs R]}: CSV upload throughput end to end (HTTP,
+ * parse, validate, pseudonymize, Avro, Kafka {@code acks=all} acknowledgement), with the ingest
+ * service in its own JVM capped at {@code -Xmx256m}. Prints rows/s and the ingest process's peak
+ * RSS and heap; a benchmark, never a test.
+ */
+public final class IngestBenchmark {
+
+  private IngestBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = 1_000_000;
+    int runs = 3;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--rows" -> rows = Integer.parseInt(args[i + 1]);
+        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option " + args[i] + " (--rows N, --runs R)");
+      }
+    }
+    Path work = Files.createTempDirectory("chorus-bench-");
+    Path csv = work.resolve("export.csv");
+    int schools = 12;
+    long bytes = generate(csv, rows, schools, InstrumentLoader.defaultInstrument());
+    System.out.printf("Generated %,d rows (%.1f MiB) in %s%n", rows, bytes / 1048576.0, csv);
+    LocalStackConfig config =
+        new LocalStackConfig(work.resolve("stack"), work, 0, 0, 0, 0, 0, false);
+    try (LocalStack stack = LocalStack.start(config)) {
+      var districts = LocalDistricts.ensure(work.resolve("ingest"));
+      int port = Ports.resolve(0);
+      Process ingest = startIngest(stack, districts.districtsFile(), work.resolve("ingest"), port);
+      try {
+        String base = "http://127.0.0.1:" + port;
+        awaitReady(base, ingest);
+        HttpClient http = HttpClient.newHttpClient();
+        String schoolList =
+            String.join(
+                ",",
+                java.util.stream.IntStream.range(0, schools)
+                    .mapToObj(s -> "{\"id\":\"s" + s + "\"}")
+                    .toList());
+        send(
+            http,
+            HttpRequest.newBuilder(URI.create(base + "/v1/districts/demo/schools"))
+                .header("Authorization", "Bearer " + districts.token())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"schools\":[" + schoolList + "]}"))
+                .build());
+        List<Double> rates = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+          long start = System.nanoTime();
+          HttpResponse<String> response =
+              send(
+                  http,
+                  HttpRequest.newBuilder(
+                          URI.create(base + "/v1/districts/demo/uploads?cycle=bench-" + run))
+                      .header("Authorization", "Bearer " + districts.token())
+                      .header("Content-Type", "text/csv")
+                      .timeout(Duration.ofMinutes(30))
+                      .POST(HttpRequest.BodyPublishers.ofFile(csv))
+                      .build());
+          double seconds = (System.nanoTime() - start) / 1e9;
+          JsonNode receipt = new ObjectMapper().readTree(response.body());
+          if (response.statusCode() != 200 || receipt.path("accepted").asLong() != rows) {
+            throw new IllegalStateException(
+                "unexpected receipt (HTTP "
+                    + response.statusCode()
+                    + "): "
+                    + response.body().substring(0, Math.min(500, response.body().length())));
+          }
+          double rate = rows / seconds;
+          rates.add(rate);
+          System.out.printf(
+              "Run %d: %,d rows accepted (acks=all) in %.2f s = %,.0f rows/s%n",
+              run, rows, seconds, rate);
+        }
+        String status = Files.readString(Path.of("/proc/" + ingest.pid() + "/status"));
+        String peakRss =
+            status
+                .lines()
+                .filter(l -> l.startsWith("VmHWM"))
+                .findFirst()
+                .orElse("VmHWM: ?")
+                .replaceAll("\\s+", " ");
+        String heap = metric(http, base, "jvm_memory_used_bytes{area=\"heap\"");
+        System.out.printf(
+            "%nIngest benchmark, %s: %,d rows x %d runs; best %,.0f rows/s, median %,.0f rows/s.%n"
+                + "Ingest process (-Xmx256m): peak RSS %s, heap in use after the runs %s MiB.%n",
+            Instant.now(),
+            rows,
+            runs,
+            rates.stream().mapToDouble(d -> d).max().orElse(0),
+            rates.stream().sorted().toList().get(rates.size() / 2),
+            peakRss.substring(peakRss.indexOf(' ') + 1),
+            heap);
+      } finally {
+        ingest.destroy();
+        ingest.waitFor(15, TimeUnit.SECONDS);
+      }
+    } finally {
+      try (var paths = Files.walk(work)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Process startIngest(LocalStack stack, Path districts, Path dataDir, int port)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                System.getenv().getOrDefault("CHORUS_BENCH_INGEST_JVM_OPTS", "-Dchorus.bench=true"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.chorus.ingest.IngestService")
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolve("ingest.log").toFile());
+    builder.environment().put("CHORUS_INGEST_PORT", Integer.toString(port));
+    builder.environment().put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+    builder.environment().put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
+    builder.environment().put("CHORUS_INGEST_DATA_DIR", dataDir.toString());
+    builder.environment().put("CHORUS_DISTRICTS_FILE", districts.toString());
+    return builder.start();
+  }
+
+  private static void awaitReady(String base, Process ingest) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 600; i++) {
+      if (!ingest.isAlive()) {
+        throw new IllegalStateException("the ingest service exited; see its log");
+      }
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the ingest service did not become ready");
+  }
+
+  private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws Exception {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String metric(HttpClient http, String base, String prefix) throws Exception {
+    double sum = 0;
+    for (String line :
+        send(http, HttpRequest.newBuilder(URI.create(base + "/metrics")).build())
+            .body()
+            .split("\n")) {
+      if (line.startsWith(prefix)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return String.format("%.0f", sum / 1048576);
+  }
+
+  /**
+   * A realistic export: 42 agreement items (about 35 answered), 14 influence ratings, reflection.
+   */
+  static long generate(Path file, int rows, int schools, Instrument instrument) throws IOException {
+    List<String> items = instrument.items().stream().map(Instrument.Item::id).toList();
+    List<String> influence = new ArrayList<>();
+    for (String area : List.of("budget_resources", "professional_learning")) {
+      for (Instrument.Group group : instrument.groups()) {
+        influence.add("influence." + area + "." + group.id());
+      }
+    }
+    String[] roles = {
+      "Teacher",
+      "Teacher",
+      "Teacher",
+      "Teacher",
+      "Paraprofessional",
+      "Counselor",
+      "Principal",
+      "Other staff"
+    };
+    SplittableRandom random = new SplittableRandom(42);
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write(
+          "school_id,respondent_id,role,submitted_at,"
+              + String.join(",", items)
+              + ","
+              + String.join(",", influence)
+              + ",reflection.shaped_by\n");
+      StringBuilder row = new StringBuilder(512);
+      for (int r = 0; r < rows; r++) {
+        row.setLength(0);
+        row.append('s')
+            .append(r % schools)
+            .append(",staff")
+            .append(r)
+            .append("@district.example,")
+            .append(roles[random.nextInt(roles.length)])
+            .append(",2026-10-")
+            .append(String.format("%02d", 1 + random.nextInt(28)))
+            .append("T10:00:00Z");
+        for (int i = 0; i < items.size(); i++) {
+          row.append(',');
+          if (random.nextInt(6) != 0) {
+            row.append(1 + random.nextInt(5));
+          }
+        }
+        for (int i = 0; i < influence.size(); i++) {
+          row.append(',').append(1 + random.nextInt(4));
+        }
+        row.append(",\"administrators;teachers\"\n");
+        out.append(row);
+      }
+    }
+    return Files.size(file);
+  }
+}
