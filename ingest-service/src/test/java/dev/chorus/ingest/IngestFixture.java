@@ -50,6 +50,7 @@ final class IngestFixture implements AutoCloseable {
                 - {name: submit, sha256: "%s", scopes: [submit]}
             south:
               secret: "south-pseudonymization-secret-0123456789"
+              requests_per_minute: 3
               tokens:
                 - {name: admin, sha256: "%s", scopes: [submit, admin]}
           """

@@ -68,7 +68,7 @@ public record IngestConfig(
       new Setting(
           "CHORUS_RECEIPT_INLINE_REJECTIONS",
           "100",
-          "rejected rows listed inline in a receipt; all are at GET /v1/uploads/{id}");
+          "rejected rows listed inline in a receipt; all are at GET /v1/uploads/{id}/rejections");
   public static final Setting DELIVERY_TIMEOUT =
       new Setting(
           "CHORUS_DELIVERY_TIMEOUT_MS",
