@@ -4,14 +4,12 @@ import dev.chorus.local.clickhouse.ChdbEngine;
 import dev.chorus.local.clickhouse.LocalClickHouse;
 import dev.chorus.local.kafka.KafkaBroker;
 import dev.chorus.local.registry.EmbeddedSchemaRegistry;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The local infrastructure on loopback: Kafka, the embedded schema registry and ClickHouse. Used by
- * {@code ./chorus up} (its {@link #main}) and by the integration-test fixtures.
+ * {@code ./chorus up} (through the launcher) and by the integration-test fixtures.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -119,48 +117,5 @@ public final class LocalStack implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Stopping {} failed", component.getClass().getSimpleName(), e);
     }
-  }
-
-  /** {@code ./chorus up}: starts the stack, prints the addresses, runs until Ctrl-C. */
-  public static void main(String[] args) throws InterruptedException {
-    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.println(
-          "Usage: ./chorus up [options]\n\nOptions (flag, environment variable):\n"
-              + LocalStackConfig.help());
-      return;
-    }
-    LocalStackConfig config;
-    try {
-      config = LocalStackConfig.parse(args, Map.copyOf(System.getenv()));
-    } catch (IllegalArgumentException e) {
-      System.err.println(
-          "chorus up: " + e.getMessage() + "\n\nOptions:\n" + LocalStackConfig.help());
-      System.exit(2);
-      return;
-    }
-    long started = System.nanoTime();
-    LocalStack stack;
-    try {
-      stack = start(config);
-    } catch (RuntimeException e) {
-      LOG.error("chorus up failed: {}", e.getMessage(), e);
-      System.exit(1);
-      return;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  System.out.println("\nStopping Chorus…");
-                  stack.close();
-                  System.out.println("Stopped.");
-                  stopped.countDown();
-                },
-                "chorus-shutdown"));
-    System.out.printf(
-        "%nChorus local stack is up (%.1f s). Data: %s%n%n%s%nPress Ctrl-C to stop.%n",
-        (System.nanoTime() - started) / 1e9, config.dataDir(), stack.describe());
-    stopped.await();
   }
 }

@@ -53,6 +53,23 @@ public final class Auth {
     return caller;
   }
 
+  /**
+   * Authenticates a read of {@code district}'s data: any scope may read its own district.
+   *
+   * @throws ApiException 401, 403 for another district, 429 past the rate limit
+   */
+  public Caller requireRead(String authorization, String district) {
+    Caller caller = authenticate(authorization);
+    if (!caller.district().id().equals(district)) {
+      throw new ApiException(
+          403,
+          "Forbidden",
+          "this token belongs to another district and cannot access district '" + district + "'");
+    }
+    limit(caller);
+    return caller;
+  }
+
   /** Authenticates without a district check (the caller's district is then the resource's). */
   public Caller authenticate(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

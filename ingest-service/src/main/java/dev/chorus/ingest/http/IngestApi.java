@@ -9,7 +9,6 @@ import dev.chorus.ingest.config.DistrictSettings;
 import dev.chorus.ingest.config.DistrictSettings.Scope;
 import dev.chorus.ingest.config.IngestConfig;
 import dev.chorus.ingest.directory.Directory;
-import dev.chorus.ingest.kafka.KafkaUnavailableException;
 import dev.chorus.ingest.mapping.ColumnMapping;
 import dev.chorus.ingest.mapping.UploadFormatException;
 import dev.chorus.ingest.submissions.JsonSubmissions;
@@ -21,6 +20,7 @@ import dev.chorus.ingest.validation.Roles;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentLoader;
 import dev.chorus.instrument.InvalidInstrumentException;
+import dev.chorus.kafka.KafkaUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -404,7 +404,7 @@ public final class IngestApi {
       // Same answer as for an unknown id: another district's uploads do not exist for this caller.
       throw new ApiException(404, "Not Found", "no upload '" + ctx.pathParam("upload") + "'");
     }
-    auth.require(ctx.header("Authorization"), receipt.districtId(), Scope.SUBMIT);
+    auth.requireRead(ctx.header("Authorization"), receipt.districtId());
     return receipt;
   }
 
@@ -450,8 +450,7 @@ public final class IngestApi {
 
   private void getInstrument(Context ctx) {
     String district = district(ctx);
-    auth.authenticate(ctx.header("Authorization"));
-    requireSameDistrict(ctx, district);
+    auth.requireRead(ctx.header("Authorization"), district);
     Instrument instrument =
         directory
             .instrument(district, ctx.pathParam("instrument"), versionParam(ctx))
@@ -513,8 +512,7 @@ public final class IngestApi {
 
   private void getSchools(Context ctx) {
     String district = district(ctx);
-    auth.authenticate(ctx.header("Authorization"));
-    requireSameDistrict(ctx, district);
+    auth.requireRead(ctx.header("Authorization"), district);
     List<Directory.School> schools =
         directory
             .schools(district)
@@ -595,8 +593,7 @@ public final class IngestApi {
 
   private void getRoster(Context ctx) {
     String district = district(ctx);
-    auth.authenticate(ctx.header("Authorization"));
-    requireSameDistrict(ctx, district);
+    auth.requireRead(ctx.header("Authorization"), district);
     String cycle = ctx.pathParam("cycle");
     var rosters = directory.rosters(district, cycle);
     if (rosters.isEmpty()) {
@@ -638,8 +635,7 @@ public final class IngestApi {
 
   private void getMapping(Context ctx) {
     String district = district(ctx);
-    auth.authenticate(ctx.header("Authorization"));
-    requireSameDistrict(ctx, district);
+    auth.requireRead(ctx.header("Authorization"), district);
     ctx.json(
         directory
             .mapping(district, ctx.pathParam("mapping"))
@@ -651,8 +647,7 @@ public final class IngestApi {
 
   private void listMappings(Context ctx) {
     String district = district(ctx);
-    auth.authenticate(ctx.header("Authorization"));
-    requireSameDistrict(ctx, district);
+    auth.requireRead(ctx.header("Authorization"), district);
     ctx.json(Map.of("mappings", directory.mappings(district)));
   }
 
@@ -778,15 +773,6 @@ public final class IngestApi {
               + "'");
     }
     return district;
-  }
-
-  private void requireSameDistrict(Context ctx, String district) {
-    auth.require(ctx.header("Authorization"), district, callerScope(ctx));
-  }
-
-  private Scope callerScope(Context ctx) {
-    Auth.Caller caller = auth.authenticate(ctx.header("Authorization"));
-    return caller.token().scopes().contains(Scope.ADMIN) ? Scope.ADMIN : Scope.SUBMIT;
   }
 
   private Instrument instrumentParam(String district, String param) {

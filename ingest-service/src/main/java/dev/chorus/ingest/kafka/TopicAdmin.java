@@ -1,6 +1,7 @@
 package dev.chorus.ingest.kafka;
 
 import dev.chorus.ingest.config.Topics;
+import dev.chorus.kafka.KafkaUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

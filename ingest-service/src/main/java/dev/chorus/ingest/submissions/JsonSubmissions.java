@@ -134,10 +134,15 @@ public final class JsonSubmissions {
               }
             },
             metrics);
-    Pseudonymizer pseudonymizer = new Pseudonymizer(district.secret());
-    Set<String> schools = directory.schoolIds(district.id());
-    Map<String, SubmissionValidator> validators = new HashMap<>();
-    Instant receivedAt = Instant.now();
+    Request request =
+        new Request(
+            session,
+            district,
+            directory.schoolIds(district.id()),
+            new Pseudonymizer(district.secret()),
+            new HashMap<>(),
+            Instant.now(),
+            requestId);
     boolean single = false;
     long index = 0;
     if (ndjson) {
@@ -152,61 +157,32 @@ public final class JsonSubmissions {
         try {
           node = json.readTree(line);
         } catch (JsonProcessingException e) {
-          malformed(
-              session, index++, "line is not valid JSON: " + e.getOriginalMessage(), requestId);
+          malformed(request, index++, "line is not valid JSON: " + e.getOriginalMessage());
           continue;
         }
-        handle(
-            session,
-            index++,
-            node,
-            district,
-            schools,
-            pseudonymizer,
-            validators,
-            receivedAt,
-            requestId);
+        handle(request, index++, node);
       }
     } else {
       try (JsonParser parser = json.createParser(body)) {
         JsonToken first = parser.nextToken();
         if (first == JsonToken.START_OBJECT) {
           single = true;
-          handle(
-              session,
-              index++,
-              json.readTree(parser),
-              district,
-              schools,
-              pseudonymizer,
-              validators,
-              receivedAt,
-              requestId);
+          handle(request, index++, json.readTree(parser));
         } else if (first == JsonToken.START_ARRAY) {
           try {
             while (parser.nextToken() == JsonToken.START_OBJECT) {
-              handle(
-                  session,
-                  index++,
-                  json.readTree(parser),
-                  district,
-                  schools,
-                  pseudonymizer,
-                  validators,
-                  receivedAt,
-                  requestId);
+              handle(request, index++, json.readTree(parser));
             }
             if (parser.currentToken() != JsonToken.END_ARRAY) {
-              malformed(session, index++, "array element is not a JSON object", requestId);
+              malformed(request, index++, "array element is not a JSON object");
             }
           } catch (JsonProcessingException e) {
             malformed(
-                session,
+                request,
                 index++,
                 "the rest of the body is not valid JSON ("
                     + e.getOriginalMessage()
-                    + "); earlier items were processed",
-                requestId);
+                    + "); earlier items were processed");
           }
         } else {
           throw new JsonBodyException("body must be a JSON object or an array of objects");
@@ -228,27 +204,35 @@ public final class JsonSubmissions {
         items);
   }
 
-  private void malformed(IntakeSession session, long index, String message, String requestId) {
-    session.reject(
-        index,
-        null,
-        null,
-        List.of(new Rejection(ReasonCode.MALFORMED, null, message)),
-        new SubmissionSource(SourceChannel.API, requestId, index, null),
-        new IntakeSession.DeadLetterContext(null, null, null, null),
-        Map.of());
+  private void malformed(Request request, long index, String message) {
+    String requestId = request.requestId();
+    request
+        .session()
+        .reject(
+            index,
+            null,
+            null,
+            List.of(new Rejection(ReasonCode.MALFORMED, null, message)),
+            new SubmissionSource(SourceChannel.API, requestId, index, null),
+            new IntakeSession.DeadLetterContext(null, null, null, null),
+            Map.of());
   }
 
-  private void handle(
+  /** What every item of one request shares. */
+  private record Request(
       IntakeSession session,
-      long index,
-      JsonNode node,
       DistrictSettings district,
       Set<String> schools,
       Pseudonymizer pseudonymizer,
       Map<String, SubmissionValidator> validators,
       Instant receivedAt,
-      String requestId) {
+      String requestId) {}
+
+  private void handle(Request request, long index, JsonNode node) {
+    IntakeSession session = request.session();
+    DistrictSettings district = request.district();
+    Pseudonymizer pseudonymizer = request.pseudonymizer();
+    String requestId = request.requestId();
     SubmissionSource source = new SubmissionSource(SourceChannel.API, requestId, index, null);
     List<Rejection> shape = new ArrayList<>();
     SubmissionDraft draft = draft(node, district.id(), shape);
@@ -274,14 +258,19 @@ public final class JsonSubmissions {
             ? directory.latestInstrument(district.id(), draft.instrumentId())
             : directory.instrument(district.id(), draft.instrumentId(), draft.instrumentVersion());
     SubmissionValidator validator =
-        validators.computeIfAbsent(
-            draft.instrumentId()
-                + "@"
-                + instrument.map(i -> String.valueOf(i.version())).orElse("?"),
-            k ->
-                new SubmissionValidator(
-                    instrument.orElse(null), schools, pseudonymizer, district.timezone()));
-    var outcome = validator.validate(draft, receivedAt, source);
+        request
+            .validators()
+            .computeIfAbsent(
+                draft.instrumentId()
+                    + "@"
+                    + instrument.map(i -> String.valueOf(i.version())).orElse("?"),
+                k ->
+                    new SubmissionValidator(
+                        instrument.orElse(null),
+                        request.schools(),
+                        pseudonymizer,
+                        district.timezone()));
+    var outcome = validator.validate(draft, request.receivedAt(), source);
     if (outcome instanceof SubmissionValidator.Outcome.Valid valid) {
       session.submit(index, null, valid.submission());
     } else if (outcome instanceof SubmissionValidator.Outcome.Invalid invalid) {

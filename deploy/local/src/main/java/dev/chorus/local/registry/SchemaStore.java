@@ -3,12 +3,12 @@ package dev.chorus.local.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chorus.kafka.CompactedTable;
+import dev.chorus.kafka.KafkaUnavailableException;
 import dev.chorus.registry.CompatibilityLevel;
 import dev.chorus.registry.SchemaCompatibility;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +20,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,19 +28,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The registry's state, kept durable the way Confluent keeps it: every registration and config
  * change is a record on a compacted, single-partition Kafka topic (same key/value JSON layout as
- * Confluent's {@code _schemas}), replayed at start-up. A single writer is assumed (one embedded
- * registry per cluster), so state is applied locally once Kafka acknowledged the write.
+ * Confluent's {@code _schemas}), replayed at start-up through a {@link CompactedTable}. A single
+ * writer is assumed (one embedded registry per cluster).
  */
 final class SchemaStore implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
   /** One registered version of a subject. */
   record Version(String subject, int version, int id, Schema schema) {}
 
-  private final String topic;
-  private final KafkaProducer<String, String> producer;
+  private final CompactedTable<String> log;
   private final Map<String, TreeMap<Integer, Version>> subjects = new TreeMap<>();
   private final Map<Integer, Schema> schemasById = new HashMap<>();
   private final Map<String, Integer> idsBySchema = new HashMap<>();
@@ -56,22 +47,18 @@ final class SchemaStore implements AutoCloseable {
   private int maxId;
 
   SchemaStore(String bootstrapServers, String topic) {
-    this.topic = topic;
-    ensureTopic(bootstrapServers);
-    replay(bootstrapServers);
-    this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "chorus-embedded-registry"),
+    ensureTopic(bootstrapServers, topic);
+    this.log =
+        new CompactedTable<>(
+            bootstrapServers,
+            topic,
             new StringSerializer(),
-            new StringSerializer());
+            new StringDeserializer(),
+            (key, value) -> {
+              if (value != null) {
+                apply(readJson(key), readJson(value));
+              }
+            });
   }
 
   synchronized List<String> subjects() {
@@ -151,38 +138,30 @@ final class SchemaStore implements AutoCloseable {
             .put("schema", schema.toString())
             .put("deleted", false);
     write(key, value);
-    return apply(key, value);
+    return find(subject, schema).orElseThrow();
   }
 
   /** Sets the compatibility level of a subject, or the global level when subject is null. */
   synchronized void setCompatibility(String subject, CompatibilityLevel level) {
     ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("magic", 0);
     key.put("subject", subject);
-    ObjectNode value = JSON.createObjectNode().put("compatibilityLevel", level.name());
-    write(key, value);
-    apply(key, value);
+    write(key, JSON.createObjectNode().put("compatibilityLevel", level.name()));
   }
 
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    log.close();
   }
 
   private void write(ObjectNode key, ObjectNode value) {
     try {
-      producer
-          .send(new ProducerRecord<>(topic, key.toString(), value.toString()))
-          .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new StoreUnavailableException(
-          "Cannot write to schema topic '" + topic + "': " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("Interrupted writing schema topic '" + topic + "'", e);
+      log.put(key.toString(), value.toString());
+    } catch (KafkaUnavailableException e) {
+      throw new StoreUnavailableException(e.getMessage(), e);
     }
   }
 
-  private Version apply(JsonNode key, JsonNode value) {
+  private synchronized void apply(JsonNode key, JsonNode value) {
     String keytype = key.path("keytype").asText();
     if ("CONFIG".equals(keytype)) {
       CompatibilityLevel level =
@@ -192,10 +171,10 @@ final class SchemaStore implements AutoCloseable {
       } else {
         globalCompatibility = level;
       }
-      return null;
+      return;
     }
     if (!"SCHEMA".equals(keytype) || value.path("deleted").asBoolean(false)) {
-      return null;
+      return;
     }
     Schema schema = new Schema.Parser().parse(value.path("schema").asText());
     Version version =
@@ -210,10 +189,17 @@ final class SchemaStore implements AutoCloseable {
     schemasById.put(version.id(), schema);
     idsBySchema.put(schema.toString(), version.id());
     maxId = Math.max(maxId, version.id());
-    return version;
   }
 
-  private void ensureTopic(String bootstrapServers) {
+  private static JsonNode readJson(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Schema topic holds a record that is not JSON: " + text, e);
+    }
+  }
+
+  private static void ensureTopic(String bootstrapServers, String topic) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       NewTopic schemas =
           new NewTopic(topic, 1, (short) 1)
@@ -237,34 +223,6 @@ final class SchemaStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("Interrupted creating schema topic", e);
-    }
-  }
-
-  private void replay(String bootstrapServers) {
-    TopicPartition partition = new TopicPartition(topic, 0);
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "chorus-embedded-registry-replay"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-      List<ConsumerRecord<String, String>> records = new ArrayList<>();
-      while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-      }
-      for (ConsumerRecord<String, String> record : records) {
-        if (record.value() != null) {
-          apply(JSON.readTree(record.key()), JSON.readTree(record.value()));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Schema topic '" + topic + "' holds a record that is not JSON", e);
     }
   }
 

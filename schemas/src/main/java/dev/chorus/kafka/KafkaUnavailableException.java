@@ -1,4 +1,4 @@
-package dev.chorus.ingest.kafka;
+package dev.chorus.kafka;
 
 /** Kafka did not acknowledge a write in time; callers answer 503 with Retry-After. */
 public class KafkaUnavailableException extends RuntimeException {

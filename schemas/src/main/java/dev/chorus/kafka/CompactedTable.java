@@ -1,4 +1,4 @@
-package dev.chorus.ingest.kafka;
+package dev.chorus.kafka;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A key/value table kept in a compacted Kafka topic: replayed fully at start, then followed in the
- * background so that several ingest instances see each other's writes. Writes are acknowledged by
- * Kafka ({@code acks=all}) before they are visible here.
+ * background so that several instances see each other's writes. Writes are acknowledged by Kafka
+ * ({@code acks=all}) before they are visible here. {@code onChange} sees every applied entry,
+ * possibly twice (once on the local write, once when it is read back): keep it idempotent.
  */
 public final class CompactedTable<V> implements AutoCloseable {
 
@@ -59,7 +60,7 @@ public final class CompactedTable<V> implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                 true,
                 ProducerConfig.CLIENT_ID_CONFIG,
-                "chorus-ingest-" + topic),
+                "chorus-table-" + topic),
             new StringSerializer(),
             serializer);
     this.consumer =
@@ -68,7 +69,7 @@ public final class CompactedTable<V> implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG,
-                "chorus-ingest-" + topic + "-reader",
+                "chorus-table-" + topic + "-reader",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed"),
             new StringDeserializer(),
