@@ -1,0 +1,86 @@
+package dev.chorus.processor.suppression;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small-n suppression (domain spec §9). A cell with fewer than {@code kMin} distinct respondents is
+ * published without values. Within a set of sibling cells whose total is also published (the role
+ * groups of one school, scale and window, next to ALL), a single suppressed sibling could be
+ * recovered as ALL minus the others, so the next-smallest sibling is suppressed too.
+ */
+public final class SmallCellPolicy {
+
+  /** The floor no configuration may go below. */
+  public static final int K_MIN_FLOOR = 3;
+
+  /** The default minimum n. */
+  public static final int K_MIN_DEFAULT = 5;
+
+  /** Why a cell is (not) published. */
+  public enum Reason {
+    NONE,
+    BELOW_K_MIN,
+    COMPLEMENTARY
+  }
+
+  /** The decision for one cell. */
+  public record Decision(boolean suppressed, Reason reason, String nBand) {}
+
+  private final int kMin;
+
+  public SmallCellPolicy(int kMin) {
+    if (kMin < K_MIN_FLOOR) {
+      throw new IllegalArgumentException(
+          "k_min must be at least " + K_MIN_FLOOR + " (domain spec §9), got " + kMin);
+    }
+    this.kMin = kMin;
+  }
+
+  public int kMin() {
+    return kMin;
+  }
+
+  /** The decision for a cell on its own. */
+  public Decision single(long n) {
+    return n < kMin ? suppressed(Reason.BELOW_K_MIN) : published(n);
+  }
+
+  /**
+   * Decisions for sibling cells (keys with their n; cells with n = 0 are not reported and must not
+   * be passed), applying the complementary rule.
+   */
+  public <K> Map<K, Decision> siblings(Map<K, Long> nByCell) {
+    Map<K, Decision> decisions = new LinkedHashMap<>();
+    List<K> published = new ArrayList<>();
+    int suppressedCount = 0;
+    for (var cell : nByCell.entrySet()) {
+      Decision d = single(cell.getValue());
+      decisions.put(cell.getKey(), d);
+      if (d.suppressed()) {
+        suppressedCount++;
+      } else {
+        published.add(cell.getKey());
+      }
+    }
+    if (suppressedCount == 1 && !published.isEmpty()) {
+      K next =
+          published.stream()
+              .min(Comparator.<K>comparingLong(nByCell::get).thenComparing(Object::toString))
+              .orElseThrow();
+      decisions.put(next, suppressed(Reason.COMPLEMENTARY));
+    }
+    return decisions;
+  }
+
+  private Decision suppressed(Reason reason) {
+    return new Decision(true, reason, "<" + kMin);
+  }
+
+  private static Decision published(long n) {
+    return new Decision(false, Reason.NONE, Long.toString(n));
+  }
+}
