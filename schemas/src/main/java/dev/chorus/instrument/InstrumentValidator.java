@@ -133,6 +133,9 @@ public final class InstrumentValidator {
       if (items.isEmpty()) {
         problems.add(where + " has no items");
       }
+      if (items.size() > 12) {
+        problems.add(where + " has " + items.size() + " items; at most 12 are supported");
+      }
       if (scale.kind() == ScaleKind.INDICATOR && items.size() > 1) {
         problems.add(
             where + " is an indicator and must have exactly one item, has " + items.size());

@@ -74,26 +74,16 @@ public final class BatchScaleScores {
         }
       }
     }
-    Map<CellKey, SmallCellPolicy.Decision> decisions = new HashMap<>();
-    Map<CellKey, Map<CellKey, Long>> siblings = new LinkedHashMap<>();
+    Map<CellKey, Map<CellKey, Long>> cellSets = new LinkedHashMap<>();
     stats.forEach(
-        (key, value) -> {
-          CellKey all =
-              new CellKey(key.districtId(), key.schoolId(), key.cycle(), key.scaleId(), ALL);
-          if (key.roleGroup().equals(ALL)) {
-            decisions.put(key, policy.single(value.n()));
-          } else {
-            siblings.computeIfAbsent(all, k -> new LinkedHashMap<>()).put(key, value.n());
-          }
-        });
-    siblings.forEach(
-        (all, groups) -> {
-          if (decisions.get(all).suppressed()) {
-            groups.keySet().forEach(k -> decisions.put(k, policy.single(0)));
-          } else {
-            decisions.putAll(policy.siblings(groups));
-          }
-        });
+        (key, value) ->
+            cellSets
+                .computeIfAbsent(
+                    new CellKey(key.districtId(), key.schoolId(), key.cycle(), key.scaleId(), ALL),
+                    k -> new LinkedHashMap<>())
+                .put(key, value.n()));
+    Map<CellKey, SmallCellPolicy.Decision> decisions = new HashMap<>();
+    cellSets.forEach((all, cells) -> decisions.putAll(policy.cellSet(all, cells)));
     List<Cell> cells = new ArrayList<>();
     stats.forEach(
         (key, value) -> {

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Turns one respondent's answers into their contribution to each scale (domain spec §6): the scale
  * score is the mean of the answered items, reverse-scored items flipped. Scores are kept exactly,
- * as integers scaled by {@link #denominator()} (a multiple of every possible item count), so that
- * adding and retracting respondents never drifts.
+ * as integers scaled by {@link #DENOMINATOR} (divisible by every item count up to {@link
+ * #MAX_ITEMS_PER_SCALE}), so adding and retracting respondents never drifts, and cells can mix
+ * instrument versions.
  */
 public final class ScaleScoring {
 
@@ -20,7 +21,12 @@ public final class ScaleScoring {
   private final Map<String, Instrument.Item> items = new HashMap<>();
   private final Map<String, Instrument.AnswerScale> answerScales = new HashMap<>();
   private final Map<String, Integer> scalePoints = new HashMap<>();
-  private final long denominator;
+
+  /** Most items a scale may have (instrument validation enforces it). */
+  public static final int MAX_ITEMS_PER_SCALE = 12;
+
+  /** lcm(1..12): every respondent's mean over up to 12 items is a whole multiple of 1/27720. */
+  public static final long DENOMINATOR = 27_720;
 
   public ScaleScoring(Instrument instrument) {
     instrument.answerScales().forEach(s -> answerScales.put(s.id(), s));
@@ -33,16 +39,22 @@ public final class ScaleScoring {
         scalePoints.put(scale.id(), answerScales.get(scaleItems.get(0).answerScale()).points());
       }
     }
-    long lcm = 1;
-    for (int k = 2; k <= maxItems; k++) {
-      lcm = lcm / gcd(lcm, k) * k;
+    if (maxItems > MAX_ITEMS_PER_SCALE) {
+      throw new IllegalArgumentException(
+          instrument.id()
+              + " v"
+              + instrument.version()
+              + " has a scale with "
+              + maxItems
+              + " items; at most "
+              + MAX_ITEMS_PER_SCALE
+              + " are supported");
     }
-    this.denominator = lcm;
   }
 
   /** Scaled scores are score × this number. */
   public long denominator() {
-    return denominator;
+    return DENOMINATOR;
   }
 
   /** Number of answer points k of a scale (for score_100). */
@@ -72,11 +84,7 @@ public final class ScaleScoring {
         (scaleId, a) ->
             result.put(
                 scaleId,
-                new Contribution(scaleId, a[0] * (denominator / a[1]), (int) a[1], (int) a[2])));
+                new Contribution(scaleId, a[0] * (DENOMINATOR / a[1]), (int) a[1], (int) a[2])));
     return result;
-  }
-
-  private static long gcd(long a, long b) {
-    return b == 0 ? a : gcd(b, a % b);
   }
 }

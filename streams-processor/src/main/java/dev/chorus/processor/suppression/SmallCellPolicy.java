@@ -76,6 +76,26 @@ public final class SmallCellPolicy {
     return decisions;
   }
 
+  /**
+   * Decisions for a cell set: the total cell {@code all} and its sibling breakdowns (e.g. role
+   * groups). A suppressed total suppresses every sibling; otherwise {@link #siblings} applies.
+   */
+  public <K> Map<K, Decision> cellSet(K all, Map<K, Long> nByCell) {
+    Map<K, Long> siblings = new LinkedHashMap<>(nByCell);
+    Long total = siblings.remove(all);
+    Map<K, Decision> decisions = new LinkedHashMap<>();
+    Decision totalDecision = single(total == null ? 0 : total);
+    if (total != null) {
+      decisions.put(all, totalDecision);
+    }
+    if (totalDecision.suppressed()) {
+      siblings.keySet().forEach(k -> decisions.put(k, suppressed(Reason.BELOW_K_MIN)));
+    } else {
+      decisions.putAll(siblings(siblings));
+    }
+    return decisions;
+  }
+
   private Decision suppressed(Reason reason) {
     return new Decision(true, reason, "<" + kMin);
   }

@@ -20,7 +20,7 @@ class ScaleStatsTest {
 
   @Test
   void respondentScoresAreMeansOfAnsweredItemsWithReverseScoringFlipped() {
-    assertThat(SCORING.denominator()).isEqualTo(60);
+    assertThat(SCORING.denominator()).isEqualTo(27_720);
     var c =
         SCORING.contributions(
             Map.of(
@@ -32,15 +32,15 @@ class ScaleStatsTest {
                 3,
                 "burnout_risk",
                 5));
-    assertThat(c.get("vision_strategy").scaledScore()).isEqualTo(240);
+    assertThat(c.get("vision_strategy").scaledScore()).isEqualTo(4 * 27_720);
     assertThat(c.get("vision_strategy").answered()).isEqualTo(3);
     assertThat(c.get("vision_strategy").favorable()).isEqualTo(2);
     assertThat(c.get("burnout_risk").scaledScore())
         .as("'strongly agree' to burnout scores 1")
-        .isEqualTo(60);
+        .isEqualTo(27_720);
     assertThat(c.get("burnout_risk").favorable()).isZero();
     var trust = SCORING.contributions(Map.of("trust_respect_5", 1)).get("trust_respect");
-    assertThat(trust.scaledScore()).as("reverse-scored trust item").isEqualTo(300);
+    assertThat(trust.scaledScore()).as("reverse-scored trust item").isEqualTo(5 * 27_720);
     assertThat(trust.favorable()).isEqualTo(1);
   }
 
@@ -61,9 +61,9 @@ class ScaleStatsTest {
                     Map.of("trust_respect_1", 5, "trust_respect_2", 5, "trust_respect_3", 5))
                 .get("trust_respect"));
     assertThat(stats.n()).isEqualTo(3);
-    assertThat(stats.mean(60)).isCloseTo(25.0 / 6, offset(1e-12));
-    assertThat(stats.sd(60)).isCloseTo(Math.sqrt(7.0 / 12), offset(1e-12));
-    assertThat(stats.score100(60, 5)).isCloseTo((25.0 / 6 - 1) / 4 * 100, offset(1e-9));
+    assertThat(stats.mean(27_720)).isCloseTo(25.0 / 6, offset(1e-12));
+    assertThat(stats.sd(27_720)).isCloseTo(Math.sqrt(7.0 / 12), offset(1e-12));
+    assertThat(stats.score100(27_720, 5)).isCloseTo((25.0 / 6 - 1) / 4 * 100, offset(1e-9));
     assertThat(stats.pctFavorable()).isCloseTo(5.0 / 6, offset(1e-12));
   }
 
@@ -72,8 +72,8 @@ class ScaleStatsTest {
     ScaleStats one =
         ScaleStats.EMPTY.plus(
             SCORING.contributions(Map.of("trust_respect_1", 4)).get("trust_respect"));
-    assertThat(one.sd(60)).isNaN();
-    assertThat(ScaleStats.EMPTY.mean(60)).isNaN();
+    assertThat(one.sd(27_720)).isNaN();
+    assertThat(ScaleStats.EMPTY.mean(27_720)).isNaN();
   }
 
   /** Adding respondents then retracting some equals adding only the rest: exactly, not roughly. */
