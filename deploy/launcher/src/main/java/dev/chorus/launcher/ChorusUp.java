@@ -4,6 +4,8 @@ import dev.chorus.ingest.IngestService;
 import dev.chorus.ingest.config.IngestConfig;
 import dev.chorus.local.LocalStack;
 import dev.chorus.local.LocalStackConfig;
+import dev.chorus.processor.ProcessorApp;
+import dev.chorus.processor.ProcessorConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +58,7 @@ public final class ChorusUp {
     long started = System.nanoTime();
     LocalStack stack;
     IngestService ingest;
+    ProcessorApp processor;
     LocalDistricts.LocalFiles districts =
         LocalDistricts.ensure(stackConfig.dataDir().resolve("ingest"));
     try {
@@ -79,6 +82,19 @@ public final class ChorusUp {
       System.exit(1);
       return;
     }
+    try {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+      env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
+      env.put("CHORUS_PROCESSOR_STATE_DIR", stackConfig.dataDir().resolve("processor").toString());
+      processor = ProcessorApp.start(ProcessorConfig.fromEnvironment(env));
+    } catch (RuntimeException e) {
+      LOG.error("chorus up: the streams processor failed to start: {}", e.getMessage(), e);
+      ingest.close();
+      stack.close();
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -98,6 +114,7 @@ public final class ChorusUp {
         Chorus is up (%.1f s). Data: %s
 
         %s  Ingest API       %s   (OpenAPI: %s/openapi.yaml, health: %s/health/ready)
+          Processor        running (exactly-once): scale scores on topic chorus.scores.scale
 
         Local district '%s', admin token (also in %s):
           %s
