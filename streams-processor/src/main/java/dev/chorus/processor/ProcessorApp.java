@@ -1,23 +1,17 @@
 package dev.chorus.processor;
 
+import dev.chorus.contracts.ChorusTopics;
+import dev.chorus.kafka.TopicCreator;
 import dev.chorus.processor.suppression.SmallCellPolicy;
-import dev.chorus.processor.topology.ProcessorTopics;
 import dev.chorus.processor.topology.ScoresTopology;
 import dev.chorus.registry.RegistryClientConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,7 +52,7 @@ public final class ProcessorApp implements AutoCloseable {
 
   /** Starts the processor; returns once it is running. */
   public static ProcessorApp start(ProcessorConfig config) {
-    ProcessorTopics topics = new ProcessorTopics(config.topicPrefix());
+    ChorusTopics topics = new ChorusTopics(config.topicPrefix());
     ensureTopics(config.kafkaBootstrapServers(), topics);
     Map<String, Object> serde = new HashMap<>();
     serde.put(RegistryClientConfig.URL, config.schemaRegistryUrl());
@@ -105,34 +99,13 @@ public final class ProcessorApp implements AutoCloseable {
     streams.close(Duration.ofSeconds(30));
   }
 
-  private static void ensureTopics(String bootstrap, ProcessorTopics topics) {
-    List<NewTopic> wanted =
+  private static void ensureTopics(String bootstrap, ChorusTopics topics) {
+    TopicCreator.ensure(
+        bootstrap,
         List.of(
-            new NewTopic(topics.submissions(), Optional.of(6), Optional.empty()),
-            new NewTopic(topics.instruments(), Optional.of(1), Optional.empty())
-                .configs(
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-            new NewTopic(topics.scaleScores(), Optional.of(6), Optional.empty())
-                .configs(
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      for (NewTopic topic : wanted) {
-        try {
-          admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "Cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
-          }
-        }
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "Kafka at " + bootstrap + " did not answer while creating topics", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted creating topics", e);
-    }
+            TopicCreator.topic(topics.submissions(), 6, false),
+            TopicCreator.topic(topics.instruments(), 1, true),
+            TopicCreator.topic(topics.scaleScores(), 6, true)));
   }
 
   /** Runs until SIGTERM/Ctrl-C; configuration from the environment. */

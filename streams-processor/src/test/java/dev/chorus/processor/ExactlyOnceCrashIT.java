@@ -1,18 +1,16 @@
 package dev.chorus.processor;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.chorus.avro.Role;
 import dev.chorus.avro.ScaleScore;
 import dev.chorus.avro.SourceChannel;
 import dev.chorus.avro.SubmissionSource;
 import dev.chorus.avro.SurveySubmission;
+import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentAvro;
 import dev.chorus.instrument.InstrumentLoader;
 import dev.chorus.processor.oracle.BatchScaleScores;
 import dev.chorus.processor.suppression.SmallCellPolicy;
-import dev.chorus.processor.topology.ProcessorTopics;
 import dev.chorus.serde.AvroSerde;
 import dev.chorus.testkit.ChorusIntegrationTest;
 import dev.chorus.testkit.ChorusStack;
@@ -62,7 +60,7 @@ class ExactlyOnceCrashIT {
   void killedMidStreamAndRestartedEqualsTheOracle(ChorusStack stack, @TempDir Path dir)
       throws Exception {
     String prefix = "x" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    ProcessorTopics topics = new ProcessorTopics(prefix);
+    ChorusTopics topics = new ChorusTopics(prefix);
     stack.createTopic(topics.submissions(), 6, false);
     stack.createTopic(topics.instruments(), 1, true);
     stack.createTopic(topics.scaleScores(), 6, true);
@@ -108,36 +106,10 @@ class ExactlyOnceCrashIT {
 
     Process second = launch(env, Path.of("target", "crash-it", "second.log"));
     try {
-      Map<String, BatchScaleScores.Cell> expected = new LinkedHashMap<>();
-      for (BatchScaleScores.Cell cell :
-          BatchScaleScores.compute(submissions, INSTRUMENT, new SmallCellPolicy(5))) {
-        if (cell.key().schoolId() != null) {
-          var k = cell.key();
-          expected.put(
-              k.districtId()
-                  + "|"
-                  + k.schoolId()
-                  + "|"
-                  + k.cycle()
-                  + "|CTD|"
-                  + k.scaleId()
-                  + "|"
-                  + k.roleGroup(),
-              cell);
-        }
-      }
-      Map<String, ScaleScore> streamed =
-          awaitState(stack, topics.scaleScores(), expected, Duration.ofSeconds(120));
-      assertThat(streamed.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-      expected.forEach(
-          (key, cell) -> {
-            ScaleScore score = streamed.get(key);
-            assertThat(score.getN() == null ? null : score.getN().longValue())
-                .as(key)
-                .isEqualTo(cell.n());
-            assertThat(score.getMean()).as(key).isEqualTo(cell.mean());
-            assertThat(score.getSuppression().getSuppressed()).as(key).isEqualTo(cell.suppressed());
-          });
+      Map<String, BatchScaleScores.Cell> expected =
+          OracleAssertions.expectedSchoolCells(submissions, INSTRUMENT, new SmallCellPolicy(5));
+      OracleAssertions.assertMatches(
+          awaitState(stack, topics.scaleScores(), expected, Duration.ofSeconds(120)), expected);
     } finally {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
@@ -258,7 +230,7 @@ class ExactlyOnceCrashIT {
                 state.put(r.key(), r.value());
               }
             });
-        boolean matches = matches(state, expected);
+        boolean matches = OracleAssertions.matches(state, expected);
         if (!matches || !records.isEmpty()) {
           matchedSince = matches ? System.nanoTime() : -1;
         } else if (matchedSince < 0) {
@@ -269,21 +241,5 @@ class ExactlyOnceCrashIT {
       }
     }
     return state;
-  }
-
-  private static boolean matches(
-      Map<String, ScaleScore> state, Map<String, BatchScaleScores.Cell> expected) {
-    if (!state.keySet().equals(expected.keySet())) {
-      return false;
-    }
-    return expected.entrySet().stream()
-        .allMatch(
-            e -> {
-              ScaleScore s = state.get(e.getKey());
-              Long n = s.getN() == null ? null : s.getN().longValue();
-              return java.util.Objects.equals(n, e.getValue().n())
-                  && java.util.Objects.equals(s.getMean(), e.getValue().mean())
-                  && s.getSuppression().getSuppressed() == e.getValue().suppressed();
-            });
   }
 }

@@ -1,17 +1,11 @@
 package dev.chorus.testkit;
 
+import dev.chorus.kafka.TopicCreator;
 import dev.chorus.registry.RegistryClientConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The infrastructure an integration test talks to: a real Kafka broker, a Confluent-compatible
@@ -70,20 +64,8 @@ public interface ChorusStack extends AutoCloseable {
 
   /** Creates a topic (no-op if it exists). */
   default void createTopic(String name, int partitions, boolean compacted) {
-    try (Admin admin = Admin.create(kafkaProperties())) {
-      NewTopic topic = new NewTopic(name, partitions, (short) 1);
-      if (compacted) {
-        topic.configs(
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      }
-      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Cannot create topic " + name, e.getCause());
-      }
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException("Cannot create topic " + name, e);
-    }
+    TopicCreator.ensure(
+        kafkaBootstrapServers(), List.of(TopicCreator.topic(name, partitions, compacted)));
   }
 
   @Override

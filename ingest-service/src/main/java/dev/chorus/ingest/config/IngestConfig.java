@@ -3,6 +3,7 @@ package dev.chorus.ingest.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.chorus.contracts.ChorusTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -283,7 +284,7 @@ public record IngestConfig(
   }
 
   /** The topic names, derived from the prefix. */
-  public Topics topics() {
-    return new Topics(topicPrefix);
+  public ChorusTopics topics() {
+    return new ChorusTopics(topicPrefix);
   }
 }

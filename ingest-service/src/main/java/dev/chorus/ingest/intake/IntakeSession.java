@@ -5,7 +5,7 @@ import dev.chorus.avro.RejectedSubmission;
 import dev.chorus.avro.RejectionReason;
 import dev.chorus.avro.SubmissionSource;
 import dev.chorus.avro.SurveySubmission;
-import dev.chorus.ingest.config.Topics;
+import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.ingest.kafka.Publisher;
 import dev.chorus.ingest.upload.Receipt;
 import dev.chorus.ingest.validation.Rejection;
@@ -39,7 +39,7 @@ public final class IntakeSession {
   }
 
   private final Publisher publisher;
-  private final Topics topics;
+  private final ChorusTopics topics;
   private final String districtId;
   private final String requestId;
   private final Listener listener;
@@ -52,7 +52,7 @@ public final class IntakeSession {
 
   public IntakeSession(
       Publisher publisher,
-      Topics topics,
+      ChorusTopics topics,
       String districtId,
       String requestId,
       Listener listener,

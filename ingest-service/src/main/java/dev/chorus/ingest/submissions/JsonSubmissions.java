@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.avro.ReasonCode;
 import dev.chorus.avro.SourceChannel;
 import dev.chorus.avro.SubmissionSource;
+import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.ingest.config.DistrictSettings;
-import dev.chorus.ingest.config.Topics;
 import dev.chorus.ingest.directory.Directory;
 import dev.chorus.ingest.intake.IntakeSession;
 import dev.chorus.ingest.intake.Sanitizer;
@@ -79,14 +79,14 @@ public final class JsonSubmissions {
       List<ItemResult> items) {}
 
   private final Publisher publisher;
-  private final Topics topics;
+  private final ChorusTopics topics;
   private final Directory directory;
   private final ObjectMapper json;
   private final MeterRegistry metrics;
 
   public JsonSubmissions(
       Publisher publisher,
-      Topics topics,
+      ChorusTopics topics,
       Directory directory,
       ObjectMapper json,
       MeterRegistry metrics) {

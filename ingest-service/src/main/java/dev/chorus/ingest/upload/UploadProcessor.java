@@ -3,8 +3,8 @@ package dev.chorus.ingest.upload;
 import dev.chorus.avro.ReasonCode;
 import dev.chorus.avro.SourceChannel;
 import dev.chorus.avro.SubmissionSource;
+import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.ingest.config.DistrictSettings;
-import dev.chorus.ingest.config.Topics;
 import dev.chorus.ingest.intake.IntakeSession;
 import dev.chorus.ingest.intake.Sanitizer;
 import dev.chorus.ingest.kafka.Publisher;
@@ -48,14 +48,14 @@ public final class UploadProcessor {
       CsvUploadReader.Row row, SubmissionSource source, SubmissionValidator.Outcome outcome) {}
 
   private final Publisher publisher;
-  private final Topics topics;
+  private final ChorusTopics topics;
   private final ReceiptStore receipts;
   private final MeterRegistry metrics;
   private final int inlineRejections;
 
   public UploadProcessor(
       Publisher publisher,
-      Topics topics,
+      ChorusTopics topics,
       ReceiptStore receipts,
       MeterRegistry metrics,
       int inlineRejections) {

@@ -25,6 +25,14 @@ public final class LatestWins {
         : "anon:" + s.getSubmissionId();
   }
 
+  /**
+   * The key under which a respondent's latest submission is kept: district, school, cycle,
+   * respondent.
+   */
+  public static String respondentKey(SurveySubmission s) {
+    return s.getDistrictId() + "|" + s.getSchoolId() + "|" + s.getCycle() + "|" + respondent(s);
+  }
+
   /** Whether {@code candidate} replaces {@code current} (null: nothing counted yet). */
   public static boolean supersedes(SurveySubmission candidate, SurveySubmission current) {
     return current == null || ORDER.compare(candidate, current) > 0;

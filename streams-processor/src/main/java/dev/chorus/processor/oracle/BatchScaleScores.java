@@ -49,14 +49,7 @@ public final class BatchScaleScores {
     ScaleScoring scoring = new ScaleScoring(instrument);
     Map<String, SurveySubmission> latest = new HashMap<>();
     for (SurveySubmission s : submissions) {
-      String respondent =
-          s.getDistrictId()
-              + "|"
-              + s.getSchoolId()
-              + "|"
-              + s.getCycle()
-              + "|"
-              + LatestWins.respondent(s);
+      String respondent = LatestWins.respondentKey(s);
       if (LatestWins.supersedes(s, latest.get(respondent))) {
         latest.put(respondent, s);
       }

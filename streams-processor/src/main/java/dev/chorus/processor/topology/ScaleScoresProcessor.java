@@ -81,14 +81,7 @@ final class ScaleScoresProcessor
           s.getInstrumentVersion());
       return;
     }
-    String respondent =
-        s.getDistrictId()
-            + "|"
-            + s.getSchoolId()
-            + "|"
-            + s.getCycle()
-            + "|"
-            + LatestWins.respondent(s);
+    String respondent = LatestWins.respondentKey(s);
     SurveySubmission previous = latest.get(respondent);
     if (!LatestWins.supersedes(s, previous)) {
       return;

@@ -3,6 +3,7 @@ package dev.chorus.processor.topology;
 import dev.chorus.avro.InstrumentDefinition;
 import dev.chorus.avro.ScaleScore;
 import dev.chorus.avro.SurveySubmission;
+import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import dev.chorus.serde.AvroSerde;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class ScoresTopology {
    */
   public static void build(
       StreamsBuilder builder,
-      ProcessorTopics topics,
+      ChorusTopics topics,
       SmallCellPolicy policy,
       Map<String, ?> serdeConfig) {
     AvroSerde<SurveySubmission> submissions =

@@ -8,10 +8,11 @@ import dev.chorus.avro.ScaleScore;
 import dev.chorus.avro.SourceChannel;
 import dev.chorus.avro.SubmissionSource;
 import dev.chorus.avro.SurveySubmission;
+import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentAvro;
 import dev.chorus.instrument.InstrumentLoader;
-import dev.chorus.processor.oracle.BatchScaleScores;
+import dev.chorus.processor.OracleAssertions;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import dev.chorus.registry.InMemorySchemaRegistry;
 import dev.chorus.registry.RegistryClientConfig;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class ScoresTopologyTest {
 
   private static final Instrument INSTRUMENT = InstrumentLoader.defaultInstrument();
-  private static final ProcessorTopics TOPICS = new ProcessorTopics("chorus.");
+  private static final ChorusTopics TOPICS = new ChorusTopics("chorus.");
   private static final SmallCellPolicy POLICY = new SmallCellPolicy(5);
   private static final List<String> ITEMS =
       List.of(
@@ -114,41 +115,8 @@ class ScoresTopologyTest {
   }
 
   static void assertMatchesOracle(List<SurveySubmission> submissions) {
-    Map<String, ScaleScore> streamed = stream(submissions);
-    Map<String, BatchScaleScores.Cell> expected = new LinkedHashMap<>();
-    for (BatchScaleScores.Cell cell : BatchScaleScores.compute(submissions, INSTRUMENT, POLICY)) {
-      if (cell.key().schoolId() != null) {
-        var k = cell.key();
-        expected.put(
-            k.districtId()
-                + "|"
-                + k.schoolId()
-                + "|"
-                + k.cycle()
-                + "|CTD|"
-                + k.scaleId()
-                + "|"
-                + k.roleGroup(),
-            cell);
-      }
-    }
-    assertThat(streamed.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-    expected.forEach(
-        (key, cell) -> {
-          ScaleScore score = streamed.get(key);
-          assertThat(score.getSuppression().getSuppressed()).as(key).isEqualTo(cell.suppressed());
-          assertThat(score.getSuppression().getReason().name())
-              .as(key)
-              .isEqualTo(cell.reason().name());
-          assertThat(score.getSuppression().getNBand()).as(key).isEqualTo(cell.nBand());
-          assertThat(score.getN() == null ? null : score.getN().longValue())
-              .as(key)
-              .isEqualTo(cell.n());
-          assertThat(score.getMean()).as(key).isEqualTo(cell.mean());
-          assertThat(score.getSd()).as(key).isEqualTo(cell.sd());
-          assertThat(score.getScore100()).as(key).isEqualTo(cell.score100());
-          assertThat(score.getPctFavorable()).as(key).isEqualTo(cell.pctFavorable());
-        });
+    OracleAssertions.assertMatches(
+        stream(submissions), OracleAssertions.expectedSchoolCells(submissions, INSTRUMENT, POLICY));
   }
 
   private static SurveySubmission submission(

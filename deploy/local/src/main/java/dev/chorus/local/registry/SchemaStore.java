@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chorus.kafka.CompactedTable;
 import dev.chorus.kafka.KafkaUnavailableException;
+import dev.chorus.kafka.TopicCreator;
 import dev.chorus.registry.CompatibilityLevel;
 import dev.chorus.registry.SchemaCompatibility;
 import java.io.IOException;
@@ -14,14 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -200,29 +194,10 @@ final class SchemaStore implements AutoCloseable {
   }
 
   private static void ensureTopic(String bootstrapServers, String topic) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      NewTopic schemas =
-          new NewTopic(topic, 1, (short) 1)
-              .configs(
-                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      admin.createTopics(List.of(schemas)).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new StoreUnavailableException(
-            "Cannot create schema topic '"
-                + topic
-                + "' on "
-                + bootstrapServers
-                + ": "
-                + e.getCause(),
-            e);
-      }
-    } catch (TimeoutException e) {
-      throw new StoreUnavailableException(
-          "Kafka at " + bootstrapServers + " did not answer while creating '" + topic + "'", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("Interrupted creating schema topic", e);
+    try {
+      TopicCreator.ensure(bootstrapServers, List.of(TopicCreator.topic(topic, 1, true)));
+    } catch (KafkaUnavailableException e) {
+      throw new StoreUnavailableException(e.getMessage(), e);
     }
   }
 

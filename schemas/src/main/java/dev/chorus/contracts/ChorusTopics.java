@@ -1,14 +1,17 @@
-package dev.chorus.ingest.config;
+package dev.chorus.contracts;
 
-/** Names of the topics the ingest service writes, all under one prefix. */
-public record Topics(String prefix) {
+/**
+ * Every Chorus topic name, under a deployment's prefix (default {@code chorus.}). Topic names are
+ * part of the data contract: producers and consumers take them from here.
+ */
+public record ChorusTopics(String prefix) {
 
-  /** Valid submissions, keyed by school. */
+  /** Validated submissions (SurveySubmission), keyed by school. */
   public String submissions() {
     return prefix + "submissions";
   }
 
-  /** Dead letters: rejected rows and submissions with their reasons. */
+  /** Dead letters (RejectedSubmission), keyed by district. */
   public String rejected() {
     return prefix + "submissions.rejected";
   }
@@ -31,5 +34,10 @@ public record Topics(String prefix) {
   /** Registered column mappings (compacted), keyed district/mapping. */
   public String mappings() {
     return prefix + "mappings";
+  }
+
+  /** Published condition and indicator scores (compacted), keyed by cell. */
+  public String scaleScores() {
+    return prefix + "scores.scale";
   }
 }
