@@ -34,6 +34,18 @@ public class ApiException extends RuntimeException {
     this.extensions = Map.copyOf(extensions);
   }
 
+  /** A 422 listing problems that have no single field pointer, each with {@code code}. */
+  public static ApiException unprocessable(
+      String title, String detail, String code, List<String> problems) {
+    return new ApiException(
+        422,
+        title,
+        detail,
+        problems.stream().map(p -> new FieldError(null, code, p)).toList(),
+        Map.of(),
+        Map.of());
+  }
+
   public int status() {
     return status;
   }

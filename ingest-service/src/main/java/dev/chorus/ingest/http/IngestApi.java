@@ -169,30 +169,22 @@ public final class IngestApi {
             Problems.write(
                 ctx,
                 json,
-                new ApiException(
-                    422,
+                ApiException.unprocessable(
                     "Upload does not fit its mapping",
                     "nothing was ingested: " + e.getMessage(),
-                    e.problems().stream()
-                        .map(p -> new ApiException.FieldError(null, "MALFORMED", p))
-                        .toList(),
-                    Map.of(),
-                    Map.of())));
+                    "MALFORMED",
+                    e.problems())));
     app.exception(
         InvalidInstrumentException.class,
         (e, ctx) ->
             Problems.write(
                 ctx,
                 json,
-                new ApiException(
-                    422,
+                ApiException.unprocessable(
                     "Invalid instrument",
                     e.problems().size() + " problem(s) in the instrument definition",
-                    e.problems().stream()
-                        .map(p -> new ApiException.FieldError(null, "INVALID_INSTRUMENT", p))
-                        .toList(),
-                    Map.of(),
-                    Map.of())));
+                    "INVALID_INSTRUMENT",
+                    e.problems())));
     app.exception(
         KafkaUnavailableException.class,
         (e, ctx) -> Problems.write(ctx, json, unavailable(e.getMessage(), Map.of())));
