@@ -115,6 +115,11 @@ final class IngestFixture implements AutoCloseable {
     return send(method, path, token, contentType, body, Map.of());
   }
 
+  /** The status code of a request. */
+  int status(String method, String path, String token, String contentType, String body) {
+    return send(method, path, token, contentType, body).statusCode();
+  }
+
   /** Registers the district's schools (needed before anything validates). */
   void schools(String district, String token, String... ids) {
     StringBuilder body = new StringBuilder("{\"schools\": [");

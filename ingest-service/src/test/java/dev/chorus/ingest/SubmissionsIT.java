@@ -175,71 +175,23 @@ class SubmissionsIT {
 
   @Test
   void malformedBodiesAndWrongTypes() {
+    String path = "/v1/districts/north/submissions";
+    String token = IngestFixture.NORTH_SUBMIT;
+    assertThat(ingest.status("POST", path, token, "application/json", "{oops")).isEqualTo(400);
+    assertThat(ingest.status("POST", path, token, "application/json", "42")).isEqualTo(400);
+    assertThat(ingest.status("POST", path, token, "text/csv", "a")).isEqualTo(415);
     assertThat(
-            ingest
-                .send(
-                    "POST",
-                    "/v1/districts/north/submissions",
-                    IngestFixture.NORTH_SUBMIT,
-                    "application/json",
-                    "{oops")
-                .statusCode())
-        .isEqualTo(400);
-    assertThat(
-            ingest
-                .send(
-                    "POST",
-                    "/v1/districts/north/submissions",
-                    IngestFixture.NORTH_SUBMIT,
-                    "application/json",
-                    "42")
-                .statusCode())
-        .isEqualTo(400);
-    assertThat(
-            ingest
-                .send(
-                    "POST",
-                    "/v1/districts/north/submissions",
-                    IngestFixture.NORTH_SUBMIT,
-                    "text/csv",
-                    "a")
-                .statusCode())
-        .isEqualTo(415);
-    assertThat(
-            ingest
-                .send(
-                    "POST",
-                    "/v1/districts/south/submissions",
-                    IngestFixture.NORTH_SUBMIT,
-                    "application/json",
-                    "{}")
-                .statusCode())
+            ingest.status(
+                "POST", "/v1/districts/south/submissions", token, "application/json", "{}"))
         .isEqualTo(403);
     assertThat(
-            ingest
-                .send(
-                    "POST",
-                    "/v1/districts/nowhere/submissions",
-                    IngestFixture.NORTH_SUBMIT,
-                    "application/json",
-                    "{}")
-                .statusCode())
+            ingest.status(
+                "POST", "/v1/districts/nowhere/submissions", token, "application/json", "{}"))
         .isEqualTo(403);
+    assertThat(ingest.status("POST", path, "wrong-token", "application/json", "{}")).isEqualTo(401);
     assertThat(
-            ingest
-                .send(
-                    "POST",
-                    "/v1/districts/north/submissions",
-                    "wrong-token",
-                    "application/json",
-                    "{}")
-                .statusCode())
-        .isEqualTo(401);
-    assertThat(
-            ingest
-                .send(
-                    "DELETE", "/v1/districts/north/schools", IngestFixture.NORTH_ADMIN, null, null)
-                .statusCode())
+            ingest.status(
+                "DELETE", "/v1/districts/north/schools", IngestFixture.NORTH_ADMIN, null, null))
         .isIn(404, 405);
   }
 
