@@ -40,4 +40,24 @@ public record ChorusTopics(String prefix) {
   public String scaleScores() {
     return prefix + "scores.scale";
   }
+
+  /** Item answer distributions (compacted), keyed by cell. */
+  public String itemDistributions() {
+    return prefix + "scores.items";
+  }
+
+  /** Cycle-over-cycle scale changes (compacted), keyed by cell. */
+  public String scaleChanges() {
+    return prefix + "scores.changes";
+  }
+
+  /** Response rates against the rosters (compacted), keyed by cell. */
+  public String responseRates() {
+    return prefix + "response.rates";
+  }
+
+  /** Submissions that arrived later than the rolling-window grace, keyed by school. */
+  public String lateSubmissions() {
+    return prefix + "submissions.late";
+  }
 }

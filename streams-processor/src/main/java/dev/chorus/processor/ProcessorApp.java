@@ -1,10 +1,20 @@
 package dev.chorus.processor;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.kafka.TopicCreator;
-import dev.chorus.processor.suppression.SmallCellPolicy;
-import dev.chorus.processor.topology.ScoresTopology;
+import dev.chorus.processor.topology.MetricsTopology;
+import dev.chorus.processor.topology.ProcessorMetrics;
 import dev.chorus.registry.RegistryClientConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,15 +30,28 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The streams processor: runs the scores topology with exactly-once processing. */
+/**
+ * The streams processor: runs the metrics topology with exactly-once processing, and serves {@code
+ * /health} and {@code /metrics} (Prometheus) over HTTP.
+ */
 public final class ProcessorApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
 
   private final KafkaStreams streams;
+  private final HttpServer http;
+  private final ProcessorMetrics metrics;
+  private final KafkaStreamsMetrics streamsMetrics;
 
-  private ProcessorApp(KafkaStreams streams) {
+  private ProcessorApp(
+      KafkaStreams streams,
+      HttpServer http,
+      ProcessorMetrics metrics,
+      KafkaStreamsMetrics streamsMetrics) {
     this.streams = streams;
+    this.http = http;
+    this.metrics = metrics;
+    this.streamsMetrics = streamsMetrics;
   }
 
   /** The Kafka Streams settings Chorus runs with. */
@@ -56,9 +79,15 @@ public final class ProcessorApp implements AutoCloseable {
     ensureTopics(config.kafkaBootstrapServers(), topics);
     Map<String, Object> serde = new HashMap<>();
     serde.put(RegistryClientConfig.URL, config.schemaRegistryUrl());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    ProcessorMetrics metrics = new ProcessorMetrics(registry);
     StreamsBuilder builder = new StreamsBuilder();
-    ScoresTopology.build(builder, topics, new SmallCellPolicy(config.kMin()), serde);
+    MetricsTopology.build(builder, topics, config.metricsSettings(), serde, metrics);
     KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties(config));
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    HttpServer http = http(config, streams, registry);
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error(
@@ -79,6 +108,7 @@ public final class ProcessorApp implements AutoCloseable {
     try {
       if (!running.await(120, TimeUnit.SECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
         streams.close(Duration.ofSeconds(10));
+        http.stop(0);
         throw new IllegalStateException(
             "The processor did not reach RUNNING (state " + streams.state() + ")");
       }
@@ -86,7 +116,67 @@ public final class ProcessorApp implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while starting the processor", e);
     }
-    return new ProcessorApp(streams);
+    return new ProcessorApp(streams, http, metrics, streamsMetrics);
+  }
+
+  private static HttpServer http(
+      ProcessorConfig config, KafkaStreams streams, PrometheusMeterRegistry registry) {
+    try {
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(config.httpHost(), config.httpPort()), 16);
+      server.createContext(
+          "/health",
+          exchange -> {
+            KafkaStreams.State state = streams.state();
+            boolean up = state.isRunningOrRebalancing();
+            respond(
+                exchange,
+                up ? 200 : 503,
+                "application/json",
+                "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}");
+          });
+      server.createContext(
+          "/metrics",
+          exchange ->
+              respond(
+                  exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot serve /health and /metrics on "
+              + config.httpHost()
+              + ":"
+              + config.httpPort()
+              + " (CHORUS_PROCESSOR_HTTP_PORT): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    if (!exchange.getRequestMethod().equals("GET")) {
+      exchange.sendResponseHeaders(405, -1);
+      exchange.close();
+      return;
+    }
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Address of /health and /metrics. */
+  public String httpUrl() {
+    return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort();
+  }
+
+  /** The processor's own meters. */
+  public ProcessorMetrics metrics() {
+    return metrics;
   }
 
   /** Current Kafka Streams state. */
@@ -97,6 +187,8 @@ public final class ProcessorApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
+    http.stop(0);
   }
 
   private static void ensureTopics(String bootstrap, ChorusTopics topics) {
@@ -105,7 +197,12 @@ public final class ProcessorApp implements AutoCloseable {
         List.of(
             TopicCreator.topic(topics.submissions(), 6, false),
             TopicCreator.topic(topics.instruments(), 1, true),
-            TopicCreator.topic(topics.scaleScores(), 6, true)));
+            TopicCreator.topic(topics.rosters(), 1, true),
+            TopicCreator.topic(topics.scaleScores(), 6, true),
+            TopicCreator.topic(topics.itemDistributions(), 6, true),
+            TopicCreator.topic(topics.scaleChanges(), 6, true),
+            TopicCreator.topic(topics.responseRates(), 6, true),
+            TopicCreator.topic(topics.lateSubmissions(), 6, false)));
   }
 
   /** Runs until SIGTERM/Ctrl-C; configuration from the environment. */
@@ -120,10 +217,14 @@ public final class ProcessorApp implements AutoCloseable {
     }
     ProcessorApp app = start(config);
     LOG.info(
-        "Processor running: {} (k_min {}, state {})",
+        "Processor running: {} (k_min {}, rolling windows {} days, grace {} days, state {});"
+            + " health and metrics at {}",
         config.applicationId(),
         config.kMin(),
-        config.stateDir());
+        config.rollingWindowDays(),
+        config.graceDays(),
+        config.stateDir(),
+        app.httpUrl());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

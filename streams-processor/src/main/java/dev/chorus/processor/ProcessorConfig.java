@@ -1,14 +1,20 @@
 package dev.chorus.processor;
 
+import dev.chorus.processor.engine.Aggregates;
 import dev.chorus.processor.suppression.SmallCellPolicy;
+import dev.chorus.processor.topology.MetricsSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Settings of the streams processor, in one typed place: defaults, environment-variable overrides,
- * validation that names the bad variable.
+ * validation that names every bad variable at once.
  */
 public record ProcessorConfig(
     String kafkaBootstrapServers,
@@ -18,6 +24,14 @@ public record ProcessorConfig(
     Path stateDir,
     int kMin,
     int threads,
+    List<Integer> rollingWindowDays,
+    int graceDays,
+    Double responseGate,
+    int emitIntervalMs,
+    boolean rollingItemDistributions,
+    int partitions,
+    String httpHost,
+    int httpPort,
     Map<String, String> streamsOverrides) {
 
   /** Environment variables with this prefix set Kafka Streams properties directly. */
@@ -45,7 +59,47 @@ public record ProcessorConfig(
               "local state (RocksDB); rebuilt from changelogs if lost"),
           new Setting(
               "CHORUS_K_MIN", "5", "minimum distinct respondents per published cell (at least 3)"),
-          new Setting("CHORUS_PROCESSOR_THREADS", "1", "stream threads"));
+          new Setting("CHORUS_PROCESSOR_THREADS", "1", "stream threads"),
+          new Setting(
+              "CHORUS_ROLLING_WINDOWS",
+              "30,90",
+              "rolling windows W in days, comma-separated (daily series per window)"),
+          new Setting(
+              "CHORUS_LATE_GRACE_DAYS",
+              "14",
+              "how far behind a district's newest event time a submission may be and still update"
+                  + " rolling history"),
+          new Setting(
+              "CHORUS_RESPONSE_GATE",
+              "off",
+              "response rate (0..1], e.g. 0.5, below which a school's results are flagged"
+                  + " `below_response_gate`; off = no gate"),
+          new Setting(
+              "CHORUS_EMIT_INTERVAL_MS",
+              "500",
+              "how often changed cells are published (bounds freshness and output volume)"),
+          new Setting(
+              "CHORUS_ROLLING_ITEM_DISTRIBUTIONS",
+              "true",
+              "publish item distributions as rolling daily series too (not only cycle to date)"),
+          new Setting(
+              "CHORUS_PROCESSOR_PARTITIONS",
+              "6",
+              "partitions of the by-district repartition topics (upper bound on parallelism)"),
+          new Setting(
+              "CHORUS_PROCESSOR_HTTP_HOST", "127.0.0.1", "interface of /health and /metrics"),
+          new Setting(
+              "CHORUS_PROCESSOR_HTTP_PORT", "8082", "port of /health and /metrics (0 = any free)"));
+
+  /** Settings as the processor's topology needs them. */
+  public MetricsSettings metricsSettings() {
+    return new MetricsSettings(
+        new Aggregates.Settings(
+            rollingWindowDays, Duration.ofDays(graceDays), new SmallCellPolicy(kMin), responseGate),
+        Duration.ofMillis(emitIntervalMs),
+        rollingItemDistributions,
+        partitions);
+  }
 
   /**
    * Reads the settings.
@@ -53,57 +107,121 @@ public record ProcessorConfig(
    * @throws IllegalArgumentException listing every bad variable
    */
   public static ProcessorConfig fromEnvironment(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    String[] v = new String[SETTINGS.size()];
-    for (int i = 0; i < v.length; i++) {
-      String value = env.get(SETTINGS.get(i).env());
-      v[i] = value == null || value.isBlank() ? SETTINGS.get(i).defaultValue() : value.trim();
+    Reader r = new Reader(env);
+    int kMin = r.number("CHORUS_K_MIN", SmallCellPolicy.K_MIN_FLOOR, "(domain spec §9)");
+    int threads = r.number("CHORUS_PROCESSOR_THREADS", 1, "");
+    List<Integer> windows = new ArrayList<>();
+    for (String part : r.text("CHORUS_ROLLING_WINDOWS").split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        int days = Integer.parseInt(part.trim());
+        if (days < 1 || days > 366) {
+          throw new NumberFormatException();
+        }
+        windows.add(days);
+      } catch (NumberFormatException e) {
+        r.problems.add(
+            "CHORUS_ROLLING_WINDOWS must list whole numbers of days 1..366, got '"
+                + r.text("CHORUS_ROLLING_WINDOWS")
+                + "'");
+        break;
+      }
     }
-    int kMin = number(SETTINGS.get(5), v[5], problems);
-    if (kMin < SmallCellPolicy.K_MIN_FLOOR) {
-      problems.add(
-          "CHORUS_K_MIN must be at least "
-              + SmallCellPolicy.K_MIN_FLOOR
-              + " (domain spec §9), got "
-              + v[5]);
+    int grace = r.number("CHORUS_LATE_GRACE_DAYS", 0, "");
+    Double gate = null;
+    String gateText = r.text("CHORUS_RESPONSE_GATE");
+    if (!gateText.equalsIgnoreCase("off")) {
+      try {
+        gate = Double.parseDouble(gateText);
+        if (!(gate > 0 && gate <= 1)) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        r.problems.add(
+            "CHORUS_RESPONSE_GATE must be a rate in (0, 1] such as 0.5, or off, got '"
+                + gateText
+                + "'");
+      }
     }
-    int threads = number(SETTINGS.get(6), v[6], problems);
-    if (threads < 1) {
-      problems.add("CHORUS_PROCESSOR_THREADS must be at least 1");
+    int emitMs = r.number("CHORUS_EMIT_INTERVAL_MS", 10, "");
+    String items = r.text("CHORUS_ROLLING_ITEM_DISTRIBUTIONS").toLowerCase(Locale.ROOT);
+    if (!items.equals("true") && !items.equals("false")) {
+      r.problems.add(
+          "CHORUS_ROLLING_ITEM_DISTRIBUTIONS must be true or false, got '" + items + "'");
     }
-    if (!problems.isEmpty()) {
+    int partitions = r.number("CHORUS_PROCESSOR_PARTITIONS", 1, "");
+    int port = r.number("CHORUS_PROCESSOR_HTTP_PORT", 0, "");
+    if (port > 65535) {
+      r.problems.add("CHORUS_PROCESSOR_HTTP_PORT must be a port 0..65535, got " + port);
+    }
+    if (!r.problems.isEmpty()) {
       throw new IllegalArgumentException(
-          "Invalid processor configuration:\n  - " + String.join("\n  - ", problems));
+          "Invalid processor configuration:\n  - " + String.join("\n  - ", r.problems));
     }
     // CHORUS_STREAMS_CONSUMER_SESSION_TIMEOUT_MS=6000 -> consumer.session.timeout.ms=6000
-    Map<String, String> overrides = new java.util.TreeMap<>();
+    Map<String, String> overrides = new TreeMap<>();
     env.forEach(
         (key, value) -> {
           if (key.startsWith(STREAMS_PREFIX)) {
             overrides.put(
-                key.substring(STREAMS_PREFIX.length())
-                    .toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '.'),
+                key.substring(STREAMS_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
                 value);
           }
         });
     return new ProcessorConfig(
-        v[0],
-        v[1],
-        v[2],
-        v[3],
-        Path.of(v[4]).toAbsolutePath(),
+        r.text("CHORUS_KAFKA_BOOTSTRAP_SERVERS"),
+        r.text("CHORUS_SCHEMA_REGISTRY_URL"),
+        r.text("CHORUS_TOPIC_PREFIX"),
+        r.text("CHORUS_PROCESSOR_APPLICATION_ID"),
+        Path.of(r.text("CHORUS_PROCESSOR_STATE_DIR")).toAbsolutePath(),
         kMin,
         threads,
+        List.copyOf(windows),
+        grace,
+        gate,
+        emitMs,
+        items.equals("true"),
+        partitions,
+        r.text("CHORUS_PROCESSOR_HTTP_HOST"),
+        port,
         Map.copyOf(overrides));
   }
 
-  private static int number(Setting setting, String value, List<String> problems) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      problems.add(setting.env() + " must be a whole number, got '" + value + "'");
-      return -1;
+  /** Looks settings up by name, with defaults, collecting problems. */
+  private static final class Reader {
+    final Map<String, String> values = new LinkedHashMap<>();
+    final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      for (Setting s : SETTINGS) {
+        String value = env.get(s.env());
+        values.put(s.env(), value == null || value.isBlank() ? s.defaultValue() : value.trim());
+      }
+    }
+
+    String text(String name) {
+      String value = values.get(name);
+      if (value == null) {
+        throw new IllegalArgumentException("undeclared setting " + name);
+      }
+      return value;
+    }
+
+    int number(String name, int min, String why) {
+      String value = text(name);
+      try {
+        int n = Integer.parseInt(value);
+        if (n < min) {
+          problems.add(
+              name + " must be at least " + min + (why.isEmpty() ? "" : " " + why) + ", got " + n);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        problems.add(name + " must be a whole number, got '" + value + "'");
+        return min;
+      }
     }
   }
 }

@@ -1,22 +1,20 @@
 package dev.chorus.processor;
 
 import dev.chorus.avro.Role;
-import dev.chorus.avro.ScaleScore;
-import dev.chorus.avro.SourceChannel;
-import dev.chorus.avro.SubmissionSource;
+import dev.chorus.avro.Roster;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentAvro;
 import dev.chorus.instrument.InstrumentLoader;
-import dev.chorus.processor.oracle.BatchScaleScores;
+import dev.chorus.processor.engine.Aggregates;
+import dev.chorus.processor.oracle.BatchMetrics;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import dev.chorus.serde.AvroSerde;
 import dev.chorus.testkit.ChorusIntegrationTest;
 import dev.chorus.testkit.ChorusStack;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,11 +24,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -62,9 +62,9 @@ class ExactlyOnceCrashIT {
     String prefix = "x" + UUID.randomUUID().toString().substring(0, 8) + ".";
     ChorusTopics topics = new ChorusTopics(prefix);
     stack.createTopic(topics.submissions(), 6, false);
-    stack.createTopic(topics.instruments(), 1, true);
-    stack.createTopic(topics.scaleScores(), 6, true);
     List<SurveySubmission> submissions = generate(new Random(11));
+    Roster roster =
+        Scenarios.roster("lincoln", "2026-fall", Map.of(Role.TEACHER, 40, Role.ADMINISTRATOR, 3));
     String applicationId = "crash-" + UUID.randomUUID();
     Map<String, String> env = new HashMap<>();
     env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
@@ -72,33 +72,37 @@ class ExactlyOnceCrashIT {
     env.put("CHORUS_TOPIC_PREFIX", prefix);
     env.put("CHORUS_PROCESSOR_APPLICATION_ID", applicationId);
     env.put("CHORUS_PROCESSOR_STATE_DIR", dir.resolve("state").toString());
+    env.put("CHORUS_PROCESSOR_HTTP_PORT", "0");
+    env.put("CHORUS_ROLLING_WINDOWS", "3,7");
+    // Arrival order across partitions is the broker's: a grace longer than the data's span keeps
+    // lateness (the only order-dependent rule) out of this test.
+    env.put("CHORUS_LATE_GRACE_DAYS", "30");
+    env.put("CHORUS_RESPONSE_GATE", "0.5");
+    env.put("CHORUS_EMIT_INTERVAL_MS", "200");
     env.put("CHORUS_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "6000");
     env.put("CHORUS_STREAMS_COMMIT_INTERVAL_MS", "200");
 
     try (KafkaProducer<String, Object> producer = producer(stack)) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topics.instruments(),
-                  InstrumentAvro.topicKey(null, INSTRUMENT.id(), INSTRUMENT.version()),
-                  InstrumentAvro.toAvro(INSTRUMENT, null)))
-          .get();
-      int half = submissions.size() / 2;
-      for (SurveySubmission s : submissions.subList(0, half)) {
-        producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
-      }
-      producer.flush();
-
-      Path logs = Path.of("target", "crash-it");
-      java.nio.file.Files.createDirectories(logs);
-      Process first = launch(env, logs.resolve("first.log"));
+      Process first = launch(env, Path.of("target", "crash-it", "first.log"));
       try {
-        awaitOutput(stack, topics.scaleScores(), Duration.ofSeconds(90));
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.instruments(),
+                    InstrumentAvro.topicKey(null, INSTRUMENT.id(), INSTRUMENT.version()),
+                    InstrumentAvro.toAvro(INSTRUMENT, null)))
+            .get();
+        producer.send(new ProducerRecord<>(topics.rosters(), "d1/2026-fall/lincoln", roster));
+        int half = submissions.size() / 2;
+        for (SurveySubmission s : submissions.subList(0, half)) {
+          producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
+        }
+        producer.flush();
+        awaitOutput(stack, topics, Duration.ofSeconds(90));
       } finally {
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
-
-      for (SurveySubmission s : submissions.subList(half, submissions.size())) {
+      for (SurveySubmission s : submissions.subList(submissions.size() / 2, submissions.size())) {
         producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
       }
       producer.flush();
@@ -106,10 +110,21 @@ class ExactlyOnceCrashIT {
 
     Process second = launch(env, Path.of("target", "crash-it", "second.log"));
     try {
-      Map<String, BatchScaleScores.Cell> expected =
-          OracleAssertions.expectedSchoolCells(submissions, INSTRUMENT, new SmallCellPolicy(5));
-      OracleAssertions.assertMatches(
-          awaitState(stack, topics.scaleScores(), expected, Duration.ofSeconds(120)), expected);
+      Aggregates.Settings settings =
+          new Aggregates.Settings(List.of(3, 7), Duration.ofDays(30), new SmallCellPolicy(5), 0.5);
+      Map<String, Map<String, SpecificRecordBase>> expected =
+          BatchMetrics.compute(
+                  submissions,
+                  List.of(roster),
+                  s -> INSTRUMENT,
+                  settings,
+                  true,
+                  Scenarios.outputs(topics))
+              .byTopic();
+      Map<String, Map<String, SpecificRecordBase>> state =
+          awaitState(stack, topics, expected, Duration.ofSeconds(150));
+      expected.forEach(
+          (topic, cells) -> OracleAssertions.assertMatches(topic, state.get(topic), cells));
     } finally {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
@@ -130,22 +145,17 @@ class ExactlyOnceCrashIT {
               answers.put(item, 1 + random.nextInt(5));
             }
           }
-          Instant at = Instant.parse("2026-10-01T00:00:00Z").plusSeconds(random.nextInt(1_000_000));
           SurveySubmission s =
-              SurveySubmission.newBuilder()
-                  .setSubmissionId("s" + id++)
-                  .setDistrictId("d1")
-                  .setSchoolId(school)
-                  .setCycle("2026-fall")
-                  .setInstrumentId(INSTRUMENT.id())
-                  .setInstrumentVersion(INSTRUMENT.version())
-                  .setRespondentKey(key)
-                  .setRole(ROLES[random.nextInt(ROLES.length)])
-                  .setSubmittedAt(at)
-                  .setReceivedAt(at.plusSeconds(30))
-                  .setAnswers(answers)
-                  .setSource(new SubmissionSource(SourceChannel.API, null, null, null))
-                  .build();
+              Scenarios.submission(
+                  "s" + id++,
+                  school,
+                  random.nextInt(4) == 0 ? "2026-spring" : "2026-fall",
+                  key,
+                  ROLES[random.nextInt(ROLES.length)],
+                  random.nextInt(12),
+                  random.nextInt(24),
+                  answers,
+                  random.nextInt(5) == 0 ? List.of("pilot") : List.of());
           all.add(s);
           if (random.nextInt(10) == 0) {
             all.add(s);
@@ -158,6 +168,7 @@ class ExactlyOnceCrashIT {
   }
 
   private static Process launch(Map<String, String> env, Path log) throws Exception {
+    java.nio.file.Files.createDirectories(log.getParent());
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -183,22 +194,30 @@ class ExactlyOnceCrashIT {
             (org.apache.kafka.common.serialization.Serializer<?>) serde.serializer());
   }
 
-  private static KafkaConsumer<String, ScaleScore> consumer(ChorusStack stack) {
+  /** Reads committed metric records, each topic into its generated class. */
+  private static KafkaConsumer<String, SpecificRecordBase> consumer(
+      ChorusStack stack, ChorusTopics topics) {
     Map<String, Object> props = stack.kafkaProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(
-        props,
-        new StringDeserializer(),
-        AvroSerde.specific(ScaleScore.class)
-            .configured(stack.serdeProperties(), false)
-            .deserializer());
+    Map<String, Deserializer<? extends SpecificRecordBase>> byTopic = new HashMap<>();
+    Scenarios.outputs(topics)
+        .forEach(
+            (type, topic) ->
+                byTopic.put(
+                    topic,
+                    AvroSerde.specific(type.asSubclass(SpecificRecordBase.class))
+                        .configured(stack.serdeProperties(), false)
+                        .deserializer()));
+    Deserializer<SpecificRecordBase> values =
+        (topic, data) -> byTopic.get(topic).deserialize(topic, data);
+    return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }
 
-  private static void awaitOutput(ChorusStack stack, String topic, Duration timeout) {
-    try (KafkaConsumer<String, ScaleScore> consumer = consumer(stack)) {
-      consumer.subscribe(List.of(topic));
+  private static void awaitOutput(ChorusStack stack, ChorusTopics topics, Duration timeout) {
+    try (KafkaConsumer<String, SpecificRecordBase> consumer = consumer(stack, topics)) {
+      consumer.subscribe(List.of(topics.scaleScores()));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (!consumer.poll(Duration.ofMillis(300)).isEmpty()) {
@@ -210,14 +229,15 @@ class ExactlyOnceCrashIT {
   }
 
   /** Folds the committed output until it matches the oracle and stays quiet, or the deadline. */
-  private static Map<String, ScaleScore> awaitState(
+  private static Map<String, Map<String, SpecificRecordBase>> awaitState(
       ChorusStack stack,
-      String topic,
-      Map<String, BatchScaleScores.Cell> expected,
+      ChorusTopics topics,
+      Map<String, Map<String, SpecificRecordBase>> expected,
       Duration timeout) {
-    Map<String, ScaleScore> state = new LinkedHashMap<>();
-    try (KafkaConsumer<String, ScaleScore> consumer = consumer(stack)) {
-      consumer.subscribe(List.of(topic));
+    Map<String, Map<String, SpecificRecordBase>> state = new HashMap<>();
+    expected.keySet().forEach(topic -> state.put(topic, new LinkedHashMap<>()));
+    try (KafkaConsumer<String, SpecificRecordBase> consumer = consumer(stack, topics)) {
+      consumer.subscribe(List.copyOf(expected.keySet()));
       long deadline = System.nanoTime() + timeout.toNanos();
       long matchedSince = -1;
       while (System.nanoTime() < deadline) {
@@ -225,12 +245,14 @@ class ExactlyOnceCrashIT {
         records.forEach(
             r -> {
               if (r.value() == null) {
-                state.remove(r.key());
+                state.get(r.topic()).remove(r.key());
               } else {
-                state.put(r.key(), r.value());
+                state.get(r.topic()).put(r.key(), r.value());
               }
             });
-        boolean matches = OracleAssertions.matches(state, expected);
+        boolean matches =
+            expected.entrySet().stream()
+                .allMatch(e -> OracleAssertions.matches(state.get(e.getKey()), e.getValue()));
         if (!matches || !records.isEmpty()) {
           matchedSince = matches ? System.nanoTime() : -1;
         } else if (matchedSince < 0) {

@@ -34,6 +34,41 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void windowsGraceGateAndIntervalAreParsedIntoTheTopologySettings() {
+    ProcessorConfig config =
+        ProcessorConfig.fromEnvironment(
+            Map.of(
+                "CHORUS_ROLLING_WINDOWS", "7, 28",
+                "CHORUS_LATE_GRACE_DAYS", "3",
+                "CHORUS_RESPONSE_GATE", "0.6",
+                "CHORUS_EMIT_INTERVAL_MS", "250"));
+    var settings = config.metricsSettings();
+    assertThat(settings.aggregates().rollingWindowDays()).containsExactly(7, 28);
+    assertThat(settings.aggregates().grace()).isEqualTo(java.time.Duration.ofDays(3));
+    assertThat(settings.aggregates().responseGate()).isEqualTo(0.6);
+    assertThat(settings.emitInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(ProcessorConfig.fromEnvironment(Map.of()).responseGate())
+        .as("no gate by default")
+        .isNull();
+  }
+
+  @Test
+  void everyBadSettingIsNamedAtOnce() {
+    assertThatThrownBy(
+            () ->
+                ProcessorConfig.fromEnvironment(
+                    Map.of(
+                        "CHORUS_ROLLING_WINDOWS", "30,ninety",
+                        "CHORUS_RESPONSE_GATE", "1.5",
+                        "CHORUS_ROLLING_ITEM_DISTRIBUTIONS", "maybe",
+                        "CHORUS_PROCESSOR_HTTP_PORT", "70000")))
+        .hasMessageContaining("CHORUS_ROLLING_WINDOWS must list whole numbers of days")
+        .hasMessageContaining("CHORUS_RESPONSE_GATE must be a rate in (0, 1]")
+        .hasMessageContaining("CHORUS_ROLLING_ITEM_DISTRIBUTIONS must be true or false")
+        .hasMessageContaining("CHORUS_PROCESSOR_HTTP_PORT must be a port");
+  }
+
+  @Test
   void everySettingIsDocumentedWithItsDefault() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "operators.md"));
     for (ProcessorConfig.Setting setting : ProcessorConfig.SETTINGS) {

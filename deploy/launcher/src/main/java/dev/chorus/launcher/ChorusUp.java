@@ -96,12 +96,14 @@ public final class ChorusUp {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    ProcessorApp runningProcessor = processor;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("\nStopping Chorus…");
                   ingest.close();
+                  runningProcessor.close();
                   stack.close();
                   System.out.println("Stopped.");
                   stopped.countDown();
@@ -114,7 +116,8 @@ public final class ChorusUp {
         Chorus is up (%.1f s). Data: %s
 
         %s  Ingest API       %s   (OpenAPI: %s/openapi.yaml, health: %s/health/ready)
-          Processor        running (exactly-once): scale scores on topic chorus.scores.scale
+          Processor        %s   (health: %s/health, metrics: %s/metrics)
+                           scores, item distributions, changes, response rates on chorus.scores.* / chorus.response.rates
 
         Local district '%s', admin token (also in %s):
           %s
@@ -132,6 +135,9 @@ public final class ChorusUp {
         ingestUrl,
         ingestUrl,
         ingestUrl,
+        processor.httpUrl(),
+        processor.httpUrl(),
+        processor.httpUrl(),
         LocalDistricts.DISTRICT,
         stackConfig.dataDir().resolve("ingest").resolve("local-token"),
         districts.token(),

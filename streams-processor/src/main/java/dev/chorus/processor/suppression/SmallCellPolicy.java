@@ -96,6 +96,81 @@ public final class SmallCellPolicy {
     return decisions;
   }
 
+  /**
+   * Decisions for a family of cell sets that add up in two directions: the role groups of each
+   * scope add up to its {@code all} cell, and the schools add up to the district rollup ({@code
+   * total} scope) in every role group. The role-group rule of {@link #cellSet} is applied per
+   * scope, then the same complementary rule along the schools of each role group, repeated until
+   * nothing changes (each step only adds suppression, so it ends). Cells with n = 0 must not be
+   * passed.
+   *
+   * @param nByScope n per scope (schools and the total) and role group
+   */
+  public <S> Map<S, Map<String, Decision>> family(
+      Map<S, Map<String, Long>> nByScope, S total, String all) {
+    Map<S, Map<String, Decision>> decisions = new LinkedHashMap<>();
+    nByScope.forEach((scope, groups) -> decisions.put(scope, cellSet(all, groups)));
+    Map<String, Decision> totals = decisions.get(total);
+    boolean changed = totals != null && nByScope.size() > 2;
+    while (changed) {
+      changed = false;
+      for (var group : totals.entrySet()) {
+        if (group.getValue().suppressed()) {
+          continue;
+        }
+        Map<S, Long> schools = new LinkedHashMap<>();
+        nByScope.forEach(
+            (scope, groups) -> {
+              if (!scope.equals(total) && groups.containsKey(group.getKey())) {
+                schools.put(scope, groups.get(group.getKey()));
+              }
+            });
+        changed |= complement(schools, scope -> decisions.get(scope), group.getKey());
+      }
+      for (var scope : decisions.entrySet()) {
+        Decision allDecision = scope.getValue().get(all);
+        if (allDecision == null || allDecision.suppressed()) {
+          continue;
+        }
+        Map<String, Long> siblings = new LinkedHashMap<>(nByScope.get(scope.getKey()));
+        siblings.remove(all);
+        Map<String, Decision> own = scope.getValue();
+        changed |= complement(siblings, group -> own, null);
+      }
+    }
+    return decisions;
+  }
+
+  /**
+   * If exactly one of {@code cells} is suppressed, suppresses the published one with the smallest
+   * n. {@code decisionsOf} maps a cell to the decision map holding it, under {@code group} (or
+   * under the cell itself when {@code group} is null).
+   */
+  private <K> boolean complement(
+      Map<K, Long> cells,
+      java.util.function.Function<K, Map<String, Decision>> decisionsOf,
+      String group) {
+    int suppressedCount = 0;
+    K smallest = null;
+    for (var cell : cells.entrySet()) {
+      String slot = group == null ? (String) cell.getKey() : group;
+      if (decisionsOf.apply(cell.getKey()).get(slot).suppressed()) {
+        suppressedCount++;
+      } else if (smallest == null
+          || cell.getValue() < cells.get(smallest)
+          || (cell.getValue().equals(cells.get(smallest))
+              && cell.getKey().toString().compareTo(smallest.toString()) < 0)) {
+        smallest = cell.getKey();
+      }
+    }
+    if (suppressedCount != 1 || smallest == null) {
+      return false;
+    }
+    String slot = group == null ? (String) smallest : group;
+    decisionsOf.apply(smallest).put(slot, suppressed(Reason.COMPLEMENTARY));
+    return true;
+  }
+
   private Decision suppressed(Reason reason) {
     return new Decision(true, reason, "<" + kMin);
   }

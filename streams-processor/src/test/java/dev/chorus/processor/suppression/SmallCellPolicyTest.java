@@ -56,4 +56,46 @@ class SmallCellPolicyTest {
     assertThatThrownBy(() -> new SmallCellPolicy(2)).hasMessageContaining("at least 3");
     assertThat(new SmallCellPolicy(3).single(3).suppressed()).isFalse();
   }
+
+  private static Map<String, Long> groups(long all, long teachers, long admins) {
+    Map<String, Long> g = new LinkedHashMap<>();
+    g.put("ALL", all);
+    g.put("TEACHER", teachers);
+    g.put("ADMINISTRATOR", admins);
+    return g;
+  }
+
+  @Test
+  void aSchoolSuppressedAloneAmongItsDistrictForcesTheNextSmallestSchool() {
+    // Teachers: adams 3 (suppressed), lincoln 6, roosevelt 9; the district's 18 is published, so
+    // adams = 18 - 6 - 9 unless lincoln (the smallest published) is suppressed too. That leaves
+    // lincoln's role set with one suppressed role, so its administrators follow.
+    Map<String, Map<String, Long>> family = new LinkedHashMap<>();
+    family.put("", groups(51, 18, 33));
+    family.put("adams", groups(13, 3, 10));
+    family.put("lincoln", groups(17, 6, 11));
+    family.put("roosevelt", groups(21, 9, 12));
+
+    var d = policy.family(family, "", "ALL");
+
+    assertThat(d.get("adams").get("TEACHER").reason()).isEqualTo(Reason.BELOW_K_MIN);
+    assertThat(d.get("adams").get("ADMINISTRATOR").reason()).isEqualTo(Reason.COMPLEMENTARY);
+    assertThat(d.get("lincoln").get("TEACHER").reason()).isEqualTo(Reason.COMPLEMENTARY);
+    assertThat(d.get("lincoln").get("ADMINISTRATOR").reason()).isEqualTo(Reason.COMPLEMENTARY);
+    // Administrators now: adams and lincoln suppressed, two of three schools: nothing recoverable.
+    assertThat(d.get("roosevelt").get("TEACHER").suppressed()).isFalse();
+    assertThat(d.get("roosevelt").get("ADMINISTRATOR").suppressed()).isFalse();
+    assertThat(d.get("").values()).noneMatch(SmallCellPolicy.Decision::suppressed);
+    assertThat(d.get("lincoln").get("ALL").suppressed()).isFalse();
+  }
+
+  @Test
+  void aSingleSchoolDistrictNeedsNoSchoolComplement() {
+    Map<String, Map<String, Long>> family = new LinkedHashMap<>();
+    family.put("", groups(12, 9, 3));
+    family.put("adams", groups(12, 9, 3));
+    var d = policy.family(family, "", "ALL");
+    assertThat(d.get("adams")).isEqualTo(d.get(""));
+    assertThat(d.get("adams").get("TEACHER").reason()).isEqualTo(Reason.COMPLEMENTARY);
+  }
 }

@@ -1,0 +1,857 @@
+package dev.chorus.processor.engine;
+
+import dev.chorus.avro.Roster;
+import dev.chorus.avro.ScaleChange;
+import dev.chorus.avro.SurveySubmission;
+import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.metrics.ResponseRatesReducer;
+import dev.chorus.processor.metrics.ScaleChanges;
+import dev.chorus.processor.metrics.ScaleScoresReducer;
+import dev.chorus.processor.scores.CountAccumulator;
+import dev.chorus.processor.scores.ScaleAccumulator;
+import dev.chorus.processor.scores.ScaleScoring;
+import dev.chorus.processor.suppression.SmallCellPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * The shared aggregation machinery (domain spec §4–6, §8–9), in memory and free of Kafka types.
+ *
+ * <p>Input is each respondent's {@link RespondentHistory} before and after a new submission. The
+ * history's last entry counts for the cycle to date; for each rolling window W an entry on day a
+ * counts as of the days [a, min(a + W, day of the respondent's next entry)), so it is added to a
+ * series of day deltas at a and taken away again at the interval's end: a record costs the same
+ * whatever W is, and a resubmission only moves the end of its predecessor's interval. Every {@link
+ * Reducer} turns an entry into contributions per metric, which land in four breakdowns — the school
+ * and the district rollup, the respondent's role and ALL — for all cohorts and for each cohort tag.
+ *
+ * <p>Nothing is published while records are applied. {@link #emit} publishes what changed: cycle to
+ * date cells whose record differs from the last published one, and rolling daily rows from the
+ * earliest changed day through the district's newest event day. Suppression is decided per family
+ * (every school, the district, every role group of one metric, window, day and cohort), so
+ * complementary suppression sees all cells that add up. Cells are never forgotten: an emptied cell
+ * is withdrawn with a tombstone.
+ *
+ * <p>The state is derived: a processor rebuilds it from the stored histories ({@link #load}) and
+ * then publishes everything once ({@link #markAllDirty}), which makes recovery after a crash exact.
+ */
+public final class Aggregates {
+
+  /** Where published records go; a null value withdraws the key. */
+  public interface Output {
+    void emit(String topic, String key, SpecificRecordBase value);
+  }
+
+  /**
+   * Window, privacy and gate settings.
+   *
+   * @param rollingWindowDays the rolling windows W (days), e.g. 30 and 90
+   * @param grace how far behind the district's newest event time a record may be and still update
+   *     rolling history
+   * @param responseGate response rate below which results are flagged, or null for no gate
+   */
+  public record Settings(
+      List<Integer> rollingWindowDays,
+      Duration grace,
+      SmallCellPolicy policy,
+      Double responseGate) {
+    public Settings {
+      rollingWindowDays = List.copyOf(rollingWindowDays);
+      for (int w : rollingWindowDays) {
+        if (w < 1) {
+          throw new IllegalArgumentException("rolling windows must be at least 1 day, got " + w);
+        }
+      }
+    }
+  }
+
+  private static final long DAY_MS = 86_400_000L;
+  private static final String DISTRICT = "";
+  private static final List<String> ALL_COHORTS = java.util.Collections.singletonList(null);
+
+  private final Settings settings;
+  private final int[] windows;
+  private final long graceMs;
+  private final Function<SurveySubmission, Instrument> instruments;
+  private final List<Table<?, ?>> tables = new ArrayList<>();
+  private final Table<ScaleScoring.Contribution, ScaleAccumulator> scaleTable;
+  private final Table<Boolean, CountAccumulator> responseTable;
+  private final String changesTopic;
+  private final Map<String, DistrictState> districts = new HashMap<>();
+  private final RosterBook rosters = new RosterBook();
+  private final Set<String> gatesToRefresh = new LinkedHashSet<>();
+  private final Set<FamilyKey> changesToEmit = new LinkedHashSet<>();
+  private final Map<FamilyKey, Map<String, SpecificRecordBase>> publishedChanges = new HashMap<>();
+  private final Reducer.Context context = new PublishContext();
+  private boolean changesFull;
+
+  /**
+   * @param topics output topic per published record type (every reducer's, and {@link ScaleChange})
+   * @param instruments the instrument each submission names (must be known for every applied one)
+   */
+  public Aggregates(
+      Settings settings,
+      ScaleScoresReducer scales,
+      ResponseRatesReducer responses,
+      List<Reducer<?, ?>> others,
+      Map<Class<?>, String> topics,
+      Function<SurveySubmission, Instrument> instruments) {
+    this.settings = settings;
+    this.windows = settings.rollingWindowDays().stream().mapToInt(Integer::intValue).toArray();
+    this.graceMs = settings.grace().toMillis();
+    this.instruments = instruments;
+    this.scaleTable = new Table<>(scales, topic(topics, scales.outputType()));
+    this.responseTable = new Table<>(responses, topic(topics, responses.outputType()));
+    tables.add(scaleTable);
+    tables.add(responseTable);
+    for (Reducer<?, ?> r : others) {
+      tables.add(table(r, topic(topics, r.outputType())));
+    }
+    this.changesTopic = topic(topics, ScaleChange.class);
+  }
+
+  private <C, A extends Accumulator<C, A>> Table<C, A> table(Reducer<C, A> r, String t) {
+    return new Table<>(r, t);
+  }
+
+  private static String topic(Map<Class<?>, String> topics, Class<?> type) {
+    String topic = topics.get(type);
+    if (topic == null) {
+      throw new IllegalArgumentException("no output topic for " + type.getSimpleName());
+    }
+    return topic;
+  }
+
+  /** Whether a submission is later than the grace behind its district's newest event time. */
+  public boolean isLate(SurveySubmission s) {
+    DistrictState d = districts.get(s.getDistrictId());
+    return d != null
+        && d.newestMs != Long.MIN_VALUE
+        && s.getSubmittedAt().toEpochMilli() < d.newestMs - graceMs;
+  }
+
+  /** Replays a stored history into the state (rebuild after a restart). */
+  public void load(RespondentHistory history) {
+    RespondentHistory before = null;
+    for (RespondentHistory.Entry e : history.entries()) {
+      RespondentHistory after = before == null ? RespondentHistory.of(e) : before.with(e);
+      apply(before, after);
+      before = after;
+    }
+  }
+
+  /**
+   * Applies one respondent's change: {@code after} is {@code before} (null for a new respondent)
+   * with one more entry.
+   */
+  public void apply(RespondentHistory before, RespondentHistory after) {
+    SurveySubmission first = after.latest().submission();
+    DistrictState d = districts.computeIfAbsent(first.getDistrictId(), k -> new DistrictState());
+    for (RespondentHistory.Entry e : after.entries()) {
+      d.observe(e);
+    }
+    Map<String, Effect> effects = new LinkedHashMap<>();
+    RespondentHistory.Entry oldLatest = before == null ? null : before.latest();
+    RespondentHistory.Entry newLatest = after.latest();
+    if (oldLatest == null || !id(oldLatest).equals(id(newLatest))) {
+      if (oldLatest != null) {
+        effect(effects, oldLatest).ctd -= 1;
+      }
+      effect(effects, newLatest).ctd += 1;
+    }
+    for (int w = 0; w < windows.length; w++) {
+      Map<String, int[]> old = intervals(before, windows[w]);
+      Map<String, int[]> now = intervals(after, windows[w]);
+      for (RespondentHistory.Entry e : after.entries()) {
+        int[] o = old.get(id(e));
+        int[] n = now.get(id(e));
+        if (n == null) {
+          continue;
+        }
+        if (o == null) {
+          if (n[1] > n[0]) {
+            effect(effects, e).point(w, n[0], 1).point(w, n[1], -1);
+          }
+        } else if (o[1] != n[1]) {
+          effect(effects, e).point(w, o[1], 1).point(w, n[1], -1);
+        }
+      }
+    }
+    for (Effect effect : effects.values()) {
+      SurveySubmission s = effect.entry.submission();
+      Instrument instrument = instruments.apply(s);
+      if (instrument == null) {
+        throw new IllegalStateException(
+            "instrument of submission " + s.getSubmissionId() + " is not known");
+      }
+      for (Table<?, ?> t : tables) {
+        t.apply(s, instrument, effect);
+      }
+    }
+    if (effects.values().stream().anyMatch(e -> e.ctd != 0)) {
+      gatesToRefresh.add(first.getDistrictId() + "|" + first.getCycle());
+    }
+  }
+
+  /** Takes a district's roster of one school and cycle into account (replacing an earlier one). */
+  public void roster(Roster roster) {
+    districts.computeIfAbsent(roster.getDistrictId(), k -> new DistrictState());
+    rosters.put(roster);
+    Family<CountAccumulator> f =
+        responseTable.family(
+            new FamilyKey(
+                roster.getDistrictId(), roster.getCycle(), ResponseRatesReducer.METRIC, null));
+    for (String scope : new String[] {roster.getSchoolId(), DISTRICT}) {
+      f.cell(scope, Cells.ALL, responseTable.reducer);
+      rosters
+          .roles(roster.getDistrictId(), roster.getCycle(), roster.getSchoolId())
+          .forEach(role -> f.cell(scope, role, responseTable.reducer));
+    }
+    responseTable.markCtd(f);
+    gatesToRefresh.add(roster.getDistrictId() + "|" + roster.getCycle());
+  }
+
+  /** Marks every cell for publication (after a rebuild). */
+  public void markAllDirty() {
+    for (Table<?, ?> t : tables) {
+      for (Family<?> f : t.families.values()) {
+        f.full = true;
+        t.markCtd(f);
+        for (Series<?> s : f.series) {
+          s.dirtyFrom = Integer.MIN_VALUE;
+        }
+      }
+    }
+    districts.values().forEach(d -> d.cycleOrderChanged = true);
+    changesFull = true;
+    for (Family<?> f : responseTable.families.values()) {
+      gatesToRefresh.add(f.key.district() + "|" + f.key.cycle());
+    }
+  }
+
+  /**
+   * Publishes what changed since the last call.
+   *
+   * @param versions the next version for each published record (monotonic)
+   * @return how many records were published
+   */
+  public int emit(Output out, long nowMs, LongSupplier versions) {
+    Stamper stamper = new Stamper(out, Instant.ofEpochMilli(nowMs), versions);
+    refreshGates();
+    for (Table<?, ?> t : tables) {
+      t.emit(stamper);
+    }
+    emitChanges(stamper);
+    return stamper.count;
+  }
+
+  // ---- response gate -------------------------------------------------------------------------
+
+  private void refreshGates() {
+    for (String districtCycle : gatesToRefresh) {
+      int bar = districtCycle.indexOf('|');
+      String district = districtCycle.substring(0, bar);
+      String cycle = districtCycle.substring(bar + 1);
+      DistrictState d = districts.get(district);
+      Family<CountAccumulator> f =
+          responseTable.families.get(
+              new FamilyKey(district, cycle, ResponseRatesReducer.METRIC, null));
+      if (d == null || f == null) {
+        continue;
+      }
+      boolean changed = false;
+      for (var scope : f.ctd.entrySet()) {
+        String school = scope.getKey().equals(DISTRICT) ? null : scope.getKey();
+        CountAccumulator all = scope.getValue().get(Cells.ALL);
+        boolean below =
+            RosterBook.belowGate(
+                settings.responseGate(),
+                rosters.roster(district, school, cycle, Cells.ALL),
+                all == null ? 0 : all.n());
+        Boolean previous = d.gates.put(cycle + "|" + scope.getKey(), below);
+        changed |= previous == null ? below : previous != below;
+      }
+      if (changed) {
+        for (Family<ScaleAccumulator> sf : scaleTable.families.values()) {
+          if (sf.key.district().equals(district) && sf.key.cycle().equals(cycle)) {
+            scaleTable.markCtd(sf);
+            for (Series<?> s : sf.series) {
+              s.dirtyFrom = Integer.MIN_VALUE;
+            }
+          }
+        }
+      }
+    }
+    gatesToRefresh.clear();
+  }
+
+  private final class PublishContext implements Reducer.Context {
+    @Override
+    public boolean belowResponseGate(String districtId, String schoolId, String cycle) {
+      DistrictState d = districts.get(districtId);
+      return d != null
+          && d.gates.getOrDefault(cycle + "|" + (schoolId == null ? DISTRICT : schoolId), false);
+    }
+
+    @Override
+    public Integer roster(String districtId, String schoolId, String cycle, String roleGroup) {
+      return rosters.roster(districtId, schoolId, cycle, roleGroup);
+    }
+  }
+
+  // ---- cycle-over-cycle changes --------------------------------------------------------------
+
+  private void emitChanges(Stamper out) {
+    for (var d : districts.entrySet()) {
+      if (d.getValue().cycleOrderChanged) {
+        d.getValue().cycleOrderChanged = false;
+        for (FamilyKey k : scaleTable.families.keySet()) {
+          if (k.cohort() == null && k.district().equals(d.getKey())) {
+            changesToEmit.add(k);
+          }
+        }
+      }
+    }
+    Set<FamilyKey> targets = new LinkedHashSet<>();
+    for (FamilyKey k : changesToEmit) {
+      targets.add(k);
+      String next = d(k).cycleAfter(k.cycle());
+      if (next != null) {
+        targets.add(new FamilyKey(k.district(), next, k.metric(), null));
+      }
+    }
+    changesToEmit.clear();
+    for (FamilyKey k : targets) {
+      emitChange(k, out);
+    }
+    changesFull = false;
+  }
+
+  private DistrictState d(FamilyKey k) {
+    return districts.get(k.district());
+  }
+
+  private void emitChange(FamilyKey k, Stamper out) {
+    String previousCycle = d(k).cycleBefore(k.cycle());
+    Family<ScaleAccumulator> current = scaleTable.families.get(k);
+    Family<ScaleAccumulator> previous =
+        previousCycle == null
+            ? null
+            : scaleTable.families.get(new FamilyKey(k.district(), previousCycle, k.metric(), null));
+    Map<String, SpecificRecordBase> next = new HashMap<>();
+    if (current != null && previous != null) {
+      var currentDecisions = decisions(current.ctd);
+      var previousDecisions = decisions(previous.ctd);
+      for (var scope : current.ctd.entrySet()) {
+        for (var group : scope.getValue().entrySet()) {
+          ScaleAccumulator before =
+              previous.ctd.getOrDefault(scope.getKey(), new TreeMap<>()).get(group.getKey());
+          if (group.getValue().n() == 0 || before == null || before.n() == 0) {
+            continue;
+          }
+          var cell =
+              Cells.cell(
+                  k.district(), school(scope.getKey()), k.cycle(), 0, 0, group.getKey(), null);
+          next.put(
+              Cells.key(cell, k.metric()),
+              ScaleChanges.content(
+                  cell,
+                  previousCycle,
+                  k.metric(),
+                  group.getValue().stats(),
+                  currentDecisions.get(scope.getKey()).get(group.getKey()),
+                  before.stats(),
+                  previousDecisions.get(scope.getKey()).get(group.getKey())));
+        }
+      }
+    }
+    Map<String, SpecificRecordBase> published =
+        publishedChanges.computeIfAbsent(k, x -> new HashMap<>());
+    for (String key : published.keySet()) {
+      if (!next.containsKey(key)) {
+        out.emit(changesTopic, key, null);
+      }
+    }
+    if (changesFull && current != null) {
+      // After a rebuild nothing is known about earlier publications: withdraw every change cell
+      // this family could have had and does not have now.
+      current.ctd.forEach(
+          (scope, groups) ->
+              groups
+                  .keySet()
+                  .forEach(
+                      group -> {
+                        String key =
+                            Cells.key(
+                                Cells.cell(
+                                    k.district(), school(scope), k.cycle(), 0, 0, group, null),
+                                k.metric());
+                        if (!next.containsKey(key) && !published.containsKey(key)) {
+                          out.emit(changesTopic, key, null);
+                        }
+                      }));
+    }
+    next.forEach(
+        (key, content) -> {
+          if (!content.equals(published.get(key))) {
+            out.emit(changesTopic, key, content);
+          }
+        });
+    publishedChanges.put(k, next);
+  }
+
+  // ---- shared helpers ------------------------------------------------------------------------
+
+  private <A extends Accumulator<?, A>>
+      Map<String, Map<String, SmallCellPolicy.Decision>> decisions(
+          Map<String, TreeMap<String, A>> cells) {
+    return settings.policy().family(Cells.counts(cells), DISTRICT, Cells.ALL);
+  }
+
+  private SmallCellPolicy.Decision decision(
+      Map<String, Map<String, SmallCellPolicy.Decision>> decisions, String scope, String group) {
+    Map<String, SmallCellPolicy.Decision> groups = decisions.get(scope);
+    SmallCellPolicy.Decision d = groups == null ? null : groups.get(group);
+    return d != null ? d : settings.policy().single(0);
+  }
+
+  private static String school(String scope) {
+    return scope.equals(DISTRICT) ? null : scope;
+  }
+
+  private static String id(RespondentHistory.Entry e) {
+    return e.submission().getSubmissionId();
+  }
+
+  private static int day(RespondentHistory.Entry e) {
+    return (int) Math.floorDiv(e.submission().getSubmittedAt().toEpochMilli(), DAY_MS);
+  }
+
+  /** Rolling intervals [start day, end day) of a history's on-time entries, by submission id. */
+  private static Map<String, int[]> intervals(RespondentHistory history, int windowDays) {
+    if (history == null) {
+      return Map.of();
+    }
+    Map<String, int[]> intervals = new HashMap<>();
+    RespondentHistory.Entry previous = null;
+    for (RespondentHistory.Entry e : history.entries()) {
+      if (!e.rolling()) {
+        continue;
+      }
+      if (previous != null) {
+        intervals.get(id(previous))[1] = Math.min(day(previous) + windowDays, day(e));
+      }
+      intervals.put(id(e), new int[] {day(e), day(e) + windowDays});
+      previous = e;
+    }
+    return intervals;
+  }
+
+  private Effect effect(Map<String, Effect> effects, RespondentHistory.Entry e) {
+    return effects.computeIfAbsent(id(e), k -> new Effect(e, windows.length));
+  }
+
+  /** What happens to one entry's contributions: CTD sign and rolling delta points per window. */
+  private static final class Effect {
+    final RespondentHistory.Entry entry;
+    int ctd;
+    final List<int[]>[] points;
+
+    @SuppressWarnings("unchecked")
+    Effect(RespondentHistory.Entry entry, int windowCount) {
+      this.entry = entry;
+      this.points = new List[windowCount];
+      for (int i = 0; i < windowCount; i++) {
+        points[i] = new ArrayList<>(2);
+      }
+    }
+
+    Effect point(int window, int day, int sign) {
+      points[window].add(new int[] {day, sign});
+      return this;
+    }
+
+    boolean hasRolling() {
+      for (List<int[]> p : points) {
+        if (!p.isEmpty()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Identity of a family: one metric of one district, cycle and cohort (null: all cohorts). */
+  record FamilyKey(String district, String cycle, String metric, String cohort) {}
+
+  /** Every cell of one family: per scope (a school, or "" for the district) and role group. */
+  private static final class Family<A extends Accumulator<?, A>> {
+    final FamilyKey key;
+    final TreeMap<String, TreeMap<String, A>> ctd = new TreeMap<>();
+    final Map<String, SpecificRecordBase> published = new HashMap<>();
+    final Series<A>[] series;
+    boolean ctdDirty;
+    boolean full;
+
+    @SuppressWarnings("unchecked")
+    Family(FamilyKey key, int windowCount) {
+      this.key = key;
+      this.series = new Series[windowCount];
+      for (int i = 0; i < windowCount; i++) {
+        series[i] = new Series<>();
+      }
+    }
+
+    A cell(String scope, String group, Reducer<?, A> reducer) {
+      return ctd.computeIfAbsent(scope, s -> new TreeMap<>())
+          .computeIfAbsent(group, g -> reducer.newAccumulator());
+    }
+  }
+
+  /** Day deltas of one rolling window, per scope and role group. */
+  private static final class Series<A> {
+    final TreeMap<String, TreeMap<String, TreeMap<Integer, A>>> deltas = new TreeMap<>();
+    long dirtyFrom = Integer.MAX_VALUE;
+    long emittedThrough = Integer.MIN_VALUE;
+
+    TreeMap<Integer, A> cell(String scope, String group) {
+      return deltas
+          .computeIfAbsent(scope, s -> new TreeMap<>())
+          .computeIfAbsent(group, g -> new TreeMap<>());
+    }
+  }
+
+  /** Per-district progress: newest event time, cycles, rosters, gate flags. */
+  private static final class DistrictState {
+    long newestMs = Long.MIN_VALUE;
+    final Map<String, CycleState> cycles = new HashMap<>();
+    final Map<String, Boolean> gates = new HashMap<>();
+    boolean cycleOrderChanged;
+
+    void observe(RespondentHistory.Entry e) {
+      long t = e.submission().getSubmittedAt().toEpochMilli();
+      newestMs = Math.max(newestMs, t);
+      CycleState c = cycles.computeIfAbsent(e.submission().getCycle(), k -> new CycleState());
+      if (t < c.firstEventMs) {
+        c.firstEventMs = t;
+        cycleOrderChanged = true;
+      }
+      if (e.rolling()) {
+        c.firstRollingDay = Math.min(c.firstRollingDay, day(e));
+        c.lastRollingDay = Math.max(c.lastRollingDay, day(e));
+      }
+    }
+
+    int newestDay() {
+      return (int) Math.floorDiv(newestMs, DAY_MS);
+    }
+
+    private List<String> order() {
+      List<String> order = new ArrayList<>(cycles.keySet());
+      order.sort(
+          Comparator.<String>comparingLong(c -> cycles.get(c).firstEventMs)
+              .thenComparing(Comparator.naturalOrder()));
+      return order;
+    }
+
+    String cycleBefore(String cycle) {
+      List<String> order = order();
+      int i = order.indexOf(cycle);
+      return i > 0 ? order.get(i - 1) : null;
+    }
+
+    String cycleAfter(String cycle) {
+      List<String> order = order();
+      int i = order.indexOf(cycle);
+      return i >= 0 && i + 1 < order.size() ? order.get(i + 1) : null;
+    }
+  }
+
+  /** First event of a cycle (for ordering cycles) and the days its rolling series spans. */
+  private static final class CycleState {
+    long firstEventMs = Long.MAX_VALUE;
+    int firstRollingDay = Integer.MAX_VALUE;
+    int lastRollingDay = Integer.MIN_VALUE;
+  }
+
+  /** Stamps version and computed_at on a copy of each published record and counts them. */
+  private static final class Stamper {
+    final Output out;
+    final Instant now;
+    final LongSupplier versions;
+    int count;
+
+    Stamper(Output out, Instant now, LongSupplier versions) {
+      this.out = out;
+      this.now = now;
+      this.versions = versions;
+    }
+
+    void emit(String topic, String key, SpecificRecordBase content) {
+      count++;
+      if (content == null) {
+        out.emit(topic, key, null);
+        return;
+      }
+      SpecificRecordBase copy =
+          (SpecificRecordBase)
+              SpecificData.getForSchema(content.getSchema()).deepCopy(content.getSchema(), content);
+      copy.put("version", versions.getAsLong());
+      copy.put("computed_at", now);
+      out.emit(topic, key, copy);
+    }
+  }
+
+  /** One reducer's families. */
+  private final class Table<C, A extends Accumulator<C, A>> {
+    final Reducer<C, A> reducer;
+    final String topic;
+    final Map<FamilyKey, Family<A>> families = new HashMap<>();
+    final Set<Family<A>> dirty = new LinkedHashSet<>();
+
+    Table(Reducer<C, A> reducer, String topic) {
+      this.reducer = reducer;
+      this.topic = topic;
+    }
+
+    Family<A> family(FamilyKey key) {
+      return families.computeIfAbsent(
+          key, k -> new Family<>(k, reducer.rolling() ? windows.length : 0));
+    }
+
+    void markCtd(Family<?> f) {
+      @SuppressWarnings("unchecked")
+      Family<A> typed = (Family<A>) f;
+      typed.ctdDirty = true;
+      dirty.add(typed);
+    }
+
+    void apply(SurveySubmission s, Instrument instrument, Effect effect) {
+      boolean rolling = reducer.rolling() && effect.hasRolling();
+      if (effect.ctd == 0 && !rolling) {
+        return;
+      }
+      List<String> cohorts = cohorts(s);
+      String[] scopes = {s.getSchoolId(), DISTRICT};
+      String[] groups = {s.getRole().name(), Cells.ALL};
+      reducer.contributions(
+          instrument,
+          s,
+          (metric, c) -> {
+            for (String cohort : cohorts) {
+              Family<A> f = family(new FamilyKey(s.getDistrictId(), s.getCycle(), metric, cohort));
+              for (String scope : scopes) {
+                for (String group : groups) {
+                  if (effect.ctd != 0) {
+                    A acc = f.cell(scope, group, reducer);
+                    acc.add(c, effect.ctd);
+                    if (acc.n() < 0) {
+                      throw new IllegalStateException(
+                          "retraction below zero in " + f.key + " " + scope + "/" + group);
+                    }
+                    markCtd(f);
+                  }
+                  if (rolling) {
+                    for (int w = 0; w < windows.length; w++) {
+                      Series<A> series = f.series[w];
+                      TreeMap<Integer, A> deltas = series.cell(scope, group);
+                      for (int[] p : effect.points[w]) {
+                        A delta = deltas.computeIfAbsent(p[0], x -> reducer.newAccumulator());
+                        delta.add(c, p[1]);
+                        if (delta.isZero()) {
+                          deltas.remove(p[0]);
+                        }
+                        series.dirtyFrom = Math.min(series.dirtyFrom, p[0]);
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          });
+    }
+
+    private List<String> cohorts(SurveySubmission s) {
+      if (!reducer.cohorts() || s.getCohortTags().isEmpty()) {
+        return ALL_COHORTS;
+      }
+      List<String> cohorts = new ArrayList<>(ALL_COHORTS);
+      for (String tag : s.getCohortTags()) {
+        if (!cohorts.contains(tag)) {
+          cohorts.add(tag);
+        }
+      }
+      return cohorts;
+    }
+
+    void emit(Stamper out) {
+      for (Family<A> f : dirty) {
+        emitCtd(f, out);
+      }
+      dirty.clear();
+      if (reducer.rolling()) {
+        for (Family<A> f : families.values()) {
+          for (int w = 0; w < windows.length; w++) {
+            emitRolling(f, w, out);
+          }
+        }
+      }
+    }
+
+    private void emitCtd(Family<A> f, Stamper out) {
+      FamilyKey k = f.key;
+      var decisions = decisions(f.ctd);
+      boolean changed = false;
+      for (var scope : f.ctd.entrySet()) {
+        for (var group : scope.getValue().entrySet()) {
+          A acc = group.getValue();
+          var cell =
+              Cells.cell(
+                  k.district(),
+                  school(scope.getKey()),
+                  k.cycle(),
+                  0,
+                  0,
+                  group.getKey(),
+                  k.cohort());
+          String key = Cells.key(cell, k.metric());
+          if (acc.n() == 0 && !reducer.publishesEmpty(cell, context)) {
+            if (!acc.isZero()) {
+              throw new IllegalStateException("inconsistent empty cell " + key);
+            }
+            if (f.published.remove(key) != null || f.full) {
+              out.emit(topic, key, null);
+              changed = true;
+            }
+            continue;
+          }
+          SpecificRecordBase content =
+              reducer.content(
+                  cell,
+                  k.metric(),
+                  acc,
+                  decision(decisions, scope.getKey(), group.getKey()),
+                  context);
+          if (!content.equals(f.published.get(key))) {
+            f.published.put(key, content);
+            out.emit(topic, key, content);
+            changed = true;
+          }
+        }
+      }
+      f.ctdDirty = false;
+      f.full = false;
+      if (changed && reducer == (Reducer<?, ?>) scaleTable.reducer && k.cohort() == null) {
+        changesToEmit.add(k);
+      }
+    }
+
+    private void emitRolling(Family<A> f, int w, Stamper out) {
+      Series<A> series = f.series[w];
+      DistrictState d = districts.get(f.key.district());
+      CycleState c = d == null ? null : d.cycles.get(f.key.cycle());
+      if (c == null || c.firstRollingDay == Integer.MAX_VALUE) {
+        series.dirtyFrom = Integer.MAX_VALUE;
+        return;
+      }
+      int start = c.firstRollingDay;
+      int end = (int) Math.min(d.newestDay(), (long) c.lastRollingDay + windows[w] - 1);
+      long from = Math.max(start, Math.min(series.dirtyFrom, series.emittedThrough + 1));
+      series.dirtyFrom = Integer.MAX_VALUE;
+      if (from > end) {
+        return;
+      }
+      List<Cursor<A>> cursors = new ArrayList<>();
+      series.deltas.forEach(
+          (scope, groups) ->
+              groups.forEach(
+                  (group, deltas) -> cursors.add(new Cursor<>(scope, group, deltas, (int) from))));
+      for (int day = (int) from; day <= end; day++) {
+        Map<String, TreeMap<String, A>> values = new TreeMap<>();
+        for (Cursor<A> cursor : cursors) {
+          cursor.advanceTo(day);
+          values
+              .computeIfAbsent(cursor.scope, x -> new TreeMap<>())
+              .put(cursor.group, cursor.value);
+        }
+        var decisions = decisions(values);
+        for (Cursor<A> cursor : cursors) {
+          var cell =
+              Cells.cell(
+                  f.key.district(),
+                  school(cursor.scope),
+                  f.key.cycle(),
+                  windows[w],
+                  day,
+                  cursor.group,
+                  f.key.cohort());
+          String key = Cells.key(cell, f.key.metric());
+          if (cursor.value.n() == 0) {
+            if (!cursor.value.isZero()) {
+              throw new IllegalStateException("inconsistent empty cell " + key);
+            }
+            out.emit(topic, key, null);
+          } else {
+            out.emit(
+                topic,
+                key,
+                reducer.content(
+                    cell,
+                    f.key.metric(),
+                    cursor.value,
+                    decision(decisions, cursor.scope, cursor.group),
+                    context));
+          }
+        }
+      }
+      series.emittedThrough = Math.max(series.emittedThrough, end);
+    }
+
+    /** Walks one cell's day deltas, keeping the running value as of the current day. */
+    private final class Cursor<X extends Accumulator<?, X>> {
+      final String scope;
+      final String group;
+      final X value;
+      final java.util.Iterator<Map.Entry<Integer, X>> ahead;
+      Map.Entry<Integer, X> next;
+
+      Cursor(String scope, String group, TreeMap<Integer, X> deltas, int from) {
+        this.scope = scope;
+        this.group = group;
+        X running = null;
+        for (X delta : deltas.headMap(from, false).values()) {
+          if (running == null) {
+            running = delta.copy();
+          } else {
+            running.merge(delta, 1);
+          }
+        }
+        @SuppressWarnings("unchecked")
+        X empty = (X) reducer.newAccumulator();
+        this.value = running == null ? empty : running;
+        this.ahead = deltas.tailMap(from, true).entrySet().iterator();
+        this.next = ahead.hasNext() ? ahead.next() : null;
+      }
+
+      void advanceTo(int day) {
+        while (next != null && next.getKey() <= day) {
+          value.merge(next.getValue(), 1);
+          next = ahead.hasNext() ? ahead.next() : null;
+        }
+      }
+    }
+  }
+}

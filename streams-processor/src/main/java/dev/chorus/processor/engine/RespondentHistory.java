@@ -1,0 +1,53 @@
+package dev.chorus.processor.engine;
+
+import dev.chorus.avro.SurveySubmission;
+import dev.chorus.processor.latest.LatestWins;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every submission of one respondent in one school and cycle, oldest first by {@link
+ * LatestWins#ORDER}. The last entry counts for the cycle to date; entries that arrived within the
+ * grace also form the respondent's rolling history (domain spec §5). Entries are never dropped, so
+ * the aggregates can be rebuilt from histories alone.
+ */
+public record RespondentHistory(List<Entry> entries) {
+
+  /**
+   * One submission.
+   *
+   * @param rolling false when it arrived later than the grace (counts for its cycle only)
+   */
+  public record Entry(SurveySubmission submission, boolean rolling) {}
+
+  public RespondentHistory {
+    entries = List.copyOf(entries);
+  }
+
+  /** The entry that counts for the cycle to date. */
+  public Entry latest() {
+    return entries.get(entries.size() - 1);
+  }
+
+  /** This history with one more submission, in order. */
+  public RespondentHistory with(Entry entry) {
+    List<Entry> next = new ArrayList<>(entries.size() + 1);
+    boolean placed = false;
+    for (Entry e : entries) {
+      if (!placed && LatestWins.ORDER.compare(entry.submission(), e.submission()) < 0) {
+        next.add(entry);
+        placed = true;
+      }
+      next.add(e);
+    }
+    if (!placed) {
+      next.add(entry);
+    }
+    return new RespondentHistory(next);
+  }
+
+  /** A history of one submission. */
+  public static RespondentHistory of(Entry entry) {
+    return new RespondentHistory(List.of(entry));
+  }
+}

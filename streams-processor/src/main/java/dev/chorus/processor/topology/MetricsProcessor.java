@@ -1,0 +1,249 @@
+package dev.chorus.processor.topology;
+
+import dev.chorus.avro.InstrumentDefinition;
+import dev.chorus.avro.ItemDistribution;
+import dev.chorus.avro.ResponseRate;
+import dev.chorus.avro.Roster;
+import dev.chorus.avro.ScaleChange;
+import dev.chorus.avro.ScaleScore;
+import dev.chorus.avro.SurveySubmission;
+import dev.chorus.contracts.ChorusTopics;
+import dev.chorus.instrument.Instrument;
+import dev.chorus.instrument.InstrumentAvro;
+import dev.chorus.processor.engine.Aggregates;
+import dev.chorus.processor.engine.RespondentHistory;
+import dev.chorus.processor.latest.LatestWins;
+import dev.chorus.processor.metrics.ItemDistributionsReducer;
+import dev.chorus.processor.metrics.ResponseRatesReducer;
+import dev.chorus.processor.metrics.ScaleScoresReducer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka side of the metrics (domain spec §4–9): input is each district's submissions and
+ * rosters (one task holds all of a district's schools, so district rollups and complementary
+ * suppression across schools are local). Durable state is small and per record: submission ids
+ * seen, each respondent's {@link RespondentHistory}, rosters, submissions waiting for their
+ * instrument, and the version counter. The {@link Aggregates} are rebuilt from those stores when a
+ * task starts and publish on a wall-clock punctuation, so every publication commits atomically with
+ * the state and input offsets it reflects (exactly-once).
+ */
+final class MetricsProcessor implements Processor<String, SpecificRecord, String, Routed> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsProcessor.class);
+  private static final String VERSION_KEY = "version";
+
+  private final MetricsSettings settings;
+  private final ChorusTopics topics;
+  private final ProcessorMetrics metrics;
+  private final Map<String, Instrument> instruments = new HashMap<>();
+  private ProcessorContext<String, Routed> context;
+  private KeyValueStore<String, Long> seenIds;
+  private KeyValueStore<String, RespondentHistory> histories;
+  private KeyValueStore<String, Roster> rosters;
+  private KeyValueStore<String, SurveySubmission> parked;
+  private KeyValueStore<String, Long> emitState;
+  private TimestampedKeyValueStore<String, InstrumentDefinition> instrumentStore;
+  private Aggregates aggregates;
+  private long parkedCount;
+  private long version;
+
+  MetricsProcessor(MetricsSettings settings, ChorusTopics topics, ProcessorMetrics metrics) {
+    this.settings = settings;
+    this.topics = topics;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Routed> context) {
+    this.context = context;
+    this.seenIds = context.getStateStore(MetricsTopology.SEEN_IDS_STORE);
+    this.histories = context.getStateStore(MetricsTopology.HISTORIES_STORE);
+    this.rosters = context.getStateStore(MetricsTopology.ROSTERS_STORE);
+    this.parked = context.getStateStore(MetricsTopology.PARKED_STORE);
+    this.emitState = context.getStateStore(MetricsTopology.EMIT_STATE_STORE);
+    this.instrumentStore = context.getStateStore(MetricsTopology.INSTRUMENTS_STORE);
+    this.instruments.clear();
+    Map<Class<?>, String> outputs =
+        Map.of(
+            ScaleScore.class, topics.scaleScores(),
+            ItemDistribution.class, topics.itemDistributions(),
+            ScaleChange.class, topics.scaleChanges(),
+            ResponseRate.class, topics.responseRates());
+    this.aggregates =
+        new Aggregates(
+            settings.aggregates(),
+            new ScaleScoresReducer(),
+            new ResponseRatesReducer(),
+            List.of(new ItemDistributionsReducer(settings.rollingItemDistributions())),
+            outputs,
+            this::instrument);
+    rebuild();
+    context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::emit);
+  }
+
+  /** Derives the aggregates from the durable stores; everything is published once afterwards. */
+  private void rebuild() {
+    long started = System.nanoTime();
+    long respondents = 0;
+    try (KeyValueIterator<String, RespondentHistory> all = histories.all()) {
+      while (all.hasNext()) {
+        aggregates.load(all.next().value);
+        respondents++;
+      }
+    }
+    try (KeyValueIterator<String, Roster> all = rosters.all()) {
+      all.forEachRemaining(kv -> aggregates.roster(kv.value));
+    }
+    metrics.waiting.addAndGet(-parkedCount);
+    parkedCount = 0;
+    try (KeyValueIterator<String, SurveySubmission> all = parked.all()) {
+      while (all.hasNext()) {
+        all.next();
+        parkedCount++;
+      }
+    }
+    metrics.waiting.addAndGet(parkedCount);
+    Long stored = emitState.get(VERSION_KEY);
+    version = stored == null ? 0 : stored;
+    aggregates.markAllDirty();
+    if (respondents > 0) {
+      LOG.info(
+          "Task {}: rebuilt metrics of {} respondents in {} ms; republishing every cell",
+          context.taskId(),
+          respondents,
+          (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    if (record.value() instanceof Roster roster) {
+      rosters.put(
+          roster.getDistrictId() + "/" + roster.getCycle() + "/" + roster.getSchoolId(), roster);
+      aggregates.roster(roster);
+      return;
+    }
+    SurveySubmission s = (SurveySubmission) record.value();
+    if (seenIds.get(s.getSubmissionId()) != null) {
+      metrics.duplicates.increment();
+      return;
+    }
+    if (instrument(s) == null) {
+      if (parked.get(s.getSubmissionId()) == null) {
+        parked.put(s.getSubmissionId(), s);
+        parkedCount++;
+        metrics.waiting.incrementAndGet();
+        metrics.parked.increment();
+        LOG.warn(
+            "Submission {} names instrument {} v{} which has not arrived yet; parked until it does",
+            s.getSubmissionId(),
+            s.getInstrumentId(),
+            s.getInstrumentVersion());
+      }
+      return;
+    }
+    accept(s, record.timestamp());
+  }
+
+  private void accept(SurveySubmission s, long timestamp) {
+    seenIds.put(s.getSubmissionId(), s.getReceivedAt().toEpochMilli());
+    boolean isLate = aggregates.isLate(s);
+    if (isLate) {
+      metrics.late.increment();
+      context.forward(
+          new Record<>(s.getSchoolId(), new Routed(topics.lateSubmissions(), s), timestamp));
+    }
+    String key = LatestWins.respondentKey(s);
+    RespondentHistory before = histories.get(key);
+    RespondentHistory.Entry entry = new RespondentHistory.Entry(s, !isLate);
+    RespondentHistory after = before == null ? RespondentHistory.of(entry) : before.with(entry);
+    histories.put(key, after);
+    aggregates.apply(before, after);
+    metrics.applied.increment();
+  }
+
+  private void emit(long now) {
+    if (parkedCount > 0) {
+      retryParked(now);
+    }
+    int count =
+        aggregates.emit(
+            (topic, key, value) ->
+                context.forward(new Record<>(key, new Routed(topic, value), now)),
+            now,
+            () -> {
+              version = Math.max(version + 1, now * 1000);
+              return version;
+            });
+    if (count > 0) {
+      emitState.put(VERSION_KEY, version);
+      metrics.published.increment(count);
+    }
+  }
+
+  private void retryParked(long now) {
+    List<KeyValue<String, SurveySubmission>> ready = new ArrayList<>();
+    try (KeyValueIterator<String, SurveySubmission> all = parked.all()) {
+      all.forEachRemaining(
+          kv -> {
+            if (instrument(kv.value) != null) {
+              ready.add(kv);
+            }
+          });
+    }
+    for (KeyValue<String, SurveySubmission> kv : ready) {
+      parked.delete(kv.key);
+      parkedCount--;
+      metrics.waiting.decrementAndGet();
+      if (seenIds.get(kv.key) == null) {
+        accept(kv.value, now);
+      }
+    }
+    if (!ready.isEmpty()) {
+      LOG.info("Applied {} parked submission(s) whose instrument arrived", ready.size());
+    }
+  }
+
+  @Override
+  public void close() {
+    metrics.waiting.addAndGet(-parkedCount);
+    parkedCount = 0;
+  }
+
+  private Instrument instrument(SurveySubmission s) {
+    String cacheKey =
+        s.getDistrictId() + "/" + s.getInstrumentId() + "/" + s.getInstrumentVersion();
+    Instrument cached = instruments.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    for (String key :
+        new String[] {
+          InstrumentAvro.topicKey(s.getDistrictId(), s.getInstrumentId(), s.getInstrumentVersion()),
+          InstrumentAvro.topicKey(null, s.getInstrumentId(), s.getInstrumentVersion())
+        }) {
+      ValueAndTimestamp<InstrumentDefinition> found = instrumentStore.get(key);
+      if (found != null && found.value() != null) {
+        Instrument instrument = InstrumentAvro.fromAvro(found.value());
+        instruments.put(cacheKey, instrument);
+        return instrument;
+      }
+    }
+    return null;
+  }
+}
