@@ -42,16 +42,26 @@ public final class ProcessorApp implements AutoCloseable {
   private final HttpServer http;
   private final ProcessorMetrics metrics;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final CountDownLatch ended;
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProcessorApp(
       KafkaStreams streams,
       HttpServer http,
       ProcessorMetrics metrics,
-      KafkaStreamsMetrics streamsMetrics) {
+      KafkaStreamsMetrics streamsMetrics,
+      CountDownLatch ended) {
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
     this.streamsMetrics = streamsMetrics;
+    this.ended = ended;
+  }
+
+  /** Blocks until Kafka Streams has stopped: closed, or failed (state ERROR). */
+  public void awaitEnd() throws InterruptedException {
+    ended.await();
   }
 
   /** The Kafka Streams settings Chorus runs with. */
@@ -62,6 +72,9 @@ public final class ProcessorApp implements AutoCloseable {
     // Nothing lost, nothing double-counted: state, outputs and input offsets commit atomically.
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    // Exactly-once defaults to a 100 ms commit, which flushes state that often; publication runs
+    // every CHORUS_EMIT_INTERVAL_MS anyway, so half a second keeps freshness and saves the work.
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     // Internal topics take the broker's default replication factor (1 locally, 3 in production).
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
@@ -95,6 +108,7 @@ public final class ProcessorApp implements AutoCloseable {
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch ended = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
           LOG.info("Processor {} -> {}", before, now);
@@ -102,6 +116,9 @@ public final class ProcessorApp implements AutoCloseable {
               || now == KafkaStreams.State.ERROR
               || now == KafkaStreams.State.NOT_RUNNING) {
             running.countDown();
+          }
+          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+            ended.countDown();
           }
         });
     streams.start();
@@ -116,7 +133,7 @@ public final class ProcessorApp implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while starting the processor", e);
     }
-    return new ProcessorApp(streams, http, metrics, streamsMetrics);
+    return new ProcessorApp(streams, http, metrics, streamsMetrics, ended);
   }
 
   private static HttpServer http(
@@ -186,6 +203,9 @@ public final class ProcessorApp implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
     http.stop(0);
@@ -225,15 +245,23 @@ public final class ProcessorApp implements AutoCloseable {
         config.graceDays(),
         config.stateDir(),
         app.httpUrl());
-    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   app.close();
-                  stopped.countDown();
+                  closed.countDown();
                 },
                 "processor-shutdown"));
-    stopped.await();
+    app.awaitEnd();
+    if (app.state() == KafkaStreams.State.ERROR) {
+      // Exit instead of idling in ERROR, so a supervisor (systemd, Kubernetes) restarts it; the
+      // committed state is consistent (exactly-once) and the restart resumes from it.
+      LOG.error("The processor failed (see the error above); exiting with status 1");
+      app.close();
+      System.exit(1);
+    }
+    closed.await();
   }
 }

@@ -28,6 +28,7 @@ public record ProcessorConfig(
     int graceDays,
     Double responseGate,
     int emitIntervalMs,
+    int backlogEmitIntervalMs,
     boolean rollingItemDistributions,
     int partitions,
     String httpHost,
@@ -76,12 +77,19 @@ public record ProcessorConfig(
                   + " `below_response_gate`; off = no gate"),
           new Setting(
               "CHORUS_EMIT_INTERVAL_MS",
-              "500",
+              "1000",
               "how often changed cells are published (bounds freshness and output volume)"),
           new Setting(
+              "CHORUS_BACKLOG_EMIT_INTERVAL_MS",
+              "30000",
+              "how often while catching up on a backlog (the records processed were written more"
+                  + " than 5 intervals, at least 5 s, ago): a replay's intermediate states are"
+                  + " published less often"),
+          new Setting(
               "CHORUS_ROLLING_ITEM_DISTRIBUTIONS",
-              "true",
-              "publish item distributions as rolling daily series too (not only cycle to date)"),
+              "false",
+              "publish item distributions as rolling daily series too (about 4x the rolling"
+                  + " output of the scales; cycle to date is always published)"),
           new Setting(
               "CHORUS_PROCESSOR_PARTITIONS",
               "6",
@@ -97,6 +105,7 @@ public record ProcessorConfig(
         new Aggregates.Settings(
             rollingWindowDays, Duration.ofDays(graceDays), new SmallCellPolicy(kMin), responseGate),
         Duration.ofMillis(emitIntervalMs),
+        Duration.ofMillis(Math.max(emitIntervalMs, backlogEmitIntervalMs)),
         rollingItemDistributions,
         partitions);
   }
@@ -146,6 +155,7 @@ public record ProcessorConfig(
       }
     }
     int emitMs = r.number("CHORUS_EMIT_INTERVAL_MS", 10, "");
+    int backlogMs = r.number("CHORUS_BACKLOG_EMIT_INTERVAL_MS", 10, "");
     String items = r.text("CHORUS_ROLLING_ITEM_DISTRIBUTIONS").toLowerCase(Locale.ROOT);
     if (!items.equals("true") && !items.equals("false")) {
       r.problems.add(
@@ -182,6 +192,7 @@ public record ProcessorConfig(
         grace,
         gate,
         emitMs,
+        backlogMs,
         items.equals("true"),
         partitions,
         r.text("CHORUS_PROCESSOR_HTTP_HOST"),

@@ -78,7 +78,9 @@ class ExactlyOnceCrashIT {
     // lateness (the only order-dependent rule) out of this test.
     env.put("CHORUS_LATE_GRACE_DAYS", "30");
     env.put("CHORUS_RESPONSE_GATE", "0.5");
+    env.put("CHORUS_ROLLING_ITEM_DISTRIBUTIONS", "true");
     env.put("CHORUS_EMIT_INTERVAL_MS", "200");
+    env.put("CHORUS_BACKLOG_EMIT_INTERVAL_MS", "1000");
     env.put("CHORUS_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "6000");
     env.put("CHORUS_STREAMS_COMMIT_INTERVAL_MS", "200");
 

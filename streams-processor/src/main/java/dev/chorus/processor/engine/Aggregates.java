@@ -21,10 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -135,12 +133,15 @@ public final class Aggregates {
     return topic;
   }
 
-  /** Whether a submission is later than the grace behind its district's newest event time. */
+  /**
+   * Whether a submission is later than the grace behind the newest event time of its school. Per
+   * school, because a school's submissions stay in order on their way to the processor (one
+   * partition) while different schools' interleave arbitrarily when a backlog is replayed.
+   */
   public boolean isLate(SurveySubmission s) {
     DistrictState d = districts.get(s.getDistrictId());
-    return d != null
-        && d.newestMs != Long.MIN_VALUE
-        && s.getSubmittedAt().toEpochMilli() < d.newestMs - graceMs;
+    Long newest = d == null ? null : d.newestBySchool.get(s.getSchoolId());
+    return newest != null && s.getSubmittedAt().toEpochMilli() < newest - graceMs;
   }
 
   /** Replays a stored history into the state (rebuild after a restart). */
@@ -191,7 +192,7 @@ public final class Aggregates {
       }
     }
     for (Effect effect : effects.values()) {
-      SurveySubmission s = effect.entry.submission();
+      SurveySubmission s = canonical(effect.entry.submission());
       Instrument instrument = instruments.apply(s);
       if (instrument == null) {
         throw new IllegalStateException(
@@ -231,7 +232,7 @@ public final class Aggregates {
         f.full = true;
         t.markCtd(f);
         for (Series<?> s : f.series) {
-          s.dirtyFrom = Integer.MIN_VALUE;
+          s.markAll();
         }
       }
     }
@@ -256,6 +257,24 @@ public final class Aggregates {
     }
     emitChanges(stamper);
     return stamper.count;
+  }
+
+  private final Map<String, String> canonical = new HashMap<>();
+
+  /**
+   * The submission with its district, school and cycle replaced by one shared String instance each,
+   * so the hot lookups hash and compare them once (deserialized strings are new objects).
+   */
+  private SurveySubmission canonical(SurveySubmission s) {
+    s.put("district_id", intern(s.getDistrictId()));
+    s.put("school_id", intern(s.getSchoolId()));
+    s.put("cycle", intern(s.getCycle()));
+    return s;
+  }
+
+  private String intern(String value) {
+    String known = canonical.putIfAbsent(value, value);
+    return known == null ? value : known;
   }
 
   // ---- response gate -------------------------------------------------------------------------
@@ -289,7 +308,7 @@ public final class Aggregates {
           if (sf.key.district().equals(district) && sf.key.cycle().equals(cycle)) {
             scaleTable.markCtd(sf);
             for (Series<?> s : sf.series) {
-              s.dirtyFrom = Integer.MIN_VALUE;
+              s.markAll();
             }
           }
         }
@@ -358,7 +377,7 @@ public final class Aggregates {
       for (var scope : current.ctd.entrySet()) {
         for (var group : scope.getValue().entrySet()) {
           ScaleAccumulator before =
-              previous.ctd.getOrDefault(scope.getKey(), new TreeMap<>()).get(group.getKey());
+              previous.ctd.getOrDefault(scope.getKey(), new HashMap<>()).get(group.getKey());
           if (group.getValue().n() == 0 || before == null || before.n() == 0) {
             continue;
           }
@@ -405,11 +424,7 @@ public final class Aggregates {
                       }));
     }
     next.forEach(
-        (key, content) -> {
-          if (!content.equals(published.get(key))) {
-            out.emit(changesTopic, key, content);
-          }
-        });
+        (key, content) -> out.emitIfChanged(changesTopic, key, content, published.get(key)));
     publishedChanges.put(k, next);
   }
 
@@ -417,7 +432,7 @@ public final class Aggregates {
 
   private <A extends Accumulator<?, A>>
       Map<String, Map<String, SmallCellPolicy.Decision>> decisions(
-          Map<String, TreeMap<String, A>> cells) {
+          Map<String, HashMap<String, A>> cells) {
     return settings.policy().family(Cells.counts(cells), DISTRICT, Cells.ALL);
   }
 
@@ -500,7 +515,7 @@ public final class Aggregates {
   /** Every cell of one family: per scope (a school, or "" for the district) and role group. */
   private static final class Family<A extends Accumulator<?, A>> {
     final FamilyKey key;
-    final TreeMap<String, TreeMap<String, A>> ctd = new TreeMap<>();
+    final HashMap<String, HashMap<String, A>> ctd = new HashMap<>();
     final Map<String, SpecificRecordBase> published = new HashMap<>();
     final Series<A>[] series;
     boolean ctdDirty;
@@ -516,27 +531,77 @@ public final class Aggregates {
     }
 
     A cell(String scope, String group, Reducer<?, A> reducer) {
-      return ctd.computeIfAbsent(scope, s -> new TreeMap<>())
+      return ctd.computeIfAbsent(scope, s -> new HashMap<>())
           .computeIfAbsent(group, g -> reducer.newAccumulator());
     }
   }
 
   /** Day deltas of one rolling window, per scope and role group. */
-  private static final class Series<A> {
-    final TreeMap<String, TreeMap<String, TreeMap<Integer, A>>> deltas = new TreeMap<>();
+  private static final class Series<A extends Accumulator<?, A>> {
+    final HashMap<String, HashMap<String, SeriesCell<A>>> cells = new HashMap<>();
     long dirtyFrom = Integer.MAX_VALUE;
     long emittedThrough = Integer.MIN_VALUE;
+    boolean full;
 
-    TreeMap<Integer, A> cell(String scope, String group) {
-      return deltas
-          .computeIfAbsent(scope, s -> new TreeMap<>())
-          .computeIfAbsent(group, g -> new TreeMap<>());
+    SeriesCell<A> cell(String scope, String group) {
+      return cells
+          .computeIfAbsent(scope, s -> new HashMap<>())
+          .computeIfAbsent(group, g -> new SeriesCell<>());
     }
+
+    /** Every row must be published again (after a rebuild, or when a gate flag changed). */
+    void markAll() {
+      dirtyFrom = Integer.MIN_VALUE;
+      full = true;
+      cells
+          .values()
+          .forEach(groups -> groups.values().forEach(c -> c.dirtyFrom = Integer.MIN_VALUE));
+    }
+  }
+
+  /**
+   * One rolling cell's day deltas, the earliest day changed since its last publication, and what
+   * was last published for each day (so unchanged rows are not published again).
+   */
+  private static final class SeriesCell<A extends Accumulator<?, A>> {
+    static final byte NOTHING = 0;
+    final DayDeltas<A> deltas = new DayDeltas<>();
+    long dirtyFrom = Integer.MAX_VALUE;
+    private byte[] published = new byte[0];
+    private int base;
+
+    byte published(int day) {
+      int i = day - base;
+      return i >= 0 && i < published.length ? published[i] : NOTHING;
+    }
+
+    void published(int day, byte code) {
+      if (published.length == 0) {
+        base = day;
+      }
+      if (day < base) {
+        byte[] grown = new byte[published.length + (base - day)];
+        System.arraycopy(published, 0, grown, base - day, published.length);
+        published = grown;
+        base = day;
+      }
+      if (day - base >= published.length) {
+        published =
+            java.util.Arrays.copyOf(published, Math.max(day - base + 1, published.length * 2));
+      }
+      published[day - base] = code;
+    }
+  }
+
+  /** What a published rolling row showed, in one byte: nothing, values, or suppressed (why). */
+  private static byte code(SmallCellPolicy.Decision d) {
+    return (byte) (d.suppressed() ? 2 + d.reason().ordinal() : 1);
   }
 
   /** Per-district progress: newest event time, cycles, rosters, gate flags. */
   private static final class DistrictState {
     long newestMs = Long.MIN_VALUE;
+    final Map<String, Long> newestBySchool = new HashMap<>();
     final Map<String, CycleState> cycles = new HashMap<>();
     final Map<String, Boolean> gates = new HashMap<>();
     boolean cycleOrderChanged;
@@ -544,6 +609,7 @@ public final class Aggregates {
     void observe(RespondentHistory.Entry e) {
       long t = e.submission().getSubmittedAt().toEpochMilli();
       newestMs = Math.max(newestMs, t);
+      newestBySchool.merge(e.submission().getSchoolId(), t, Math::max);
       CycleState c = cycles.computeIfAbsent(e.submission().getCycle(), k -> new CycleState());
       if (t < c.firstEventMs) {
         c.firstEventMs = t;
@@ -606,12 +672,26 @@ public final class Aggregates {
         out.emit(topic, key, null);
         return;
       }
-      SpecificRecordBase copy =
-          (SpecificRecordBase)
-              SpecificData.getForSchema(content.getSchema()).deepCopy(content.getSchema(), content);
-      copy.put("version", versions.getAsLong());
-      copy.put("computed_at", now);
-      out.emit(topic, key, copy);
+      content.put("version", versions.getAsLong());
+      content.put("computed_at", now);
+      out.emit(topic, key, content);
+    }
+
+    /**
+     * Emits {@code content} unless it equals {@code previous} apart from version and computed_at;
+     * returns whether it did.
+     */
+    boolean emitIfChanged(
+        String topic, String key, SpecificRecordBase content, SpecificRecordBase previous) {
+      if (previous != null) {
+        content.put("version", previous.get("version"));
+        content.put("computed_at", previous.get("computed_at"));
+        if (content.equals(previous)) {
+          return false;
+        }
+      }
+      emit(topic, key, content);
+      return true;
     }
   }
 
@@ -632,6 +712,14 @@ public final class Aggregates {
           key, k -> new Family<>(k, reducer.rolling() ? windows.length : 0));
     }
 
+    /** The families of one district, cycle and cohort by metric (the hot path's lookup). */
+    private final Map<FamilyKey, Map<String, Family<A>>> slices = new HashMap<>();
+
+    private Map<String, Family<A>> slice(String district, String cycle, String cohort) {
+      return slices.computeIfAbsent(
+          new FamilyKey(district, cycle, "", cohort), k -> new HashMap<>());
+    }
+
     void markCtd(Family<?> f) {
       @SuppressWarnings("unchecked")
       Family<A> typed = (Family<A>) f;
@@ -645,14 +733,25 @@ public final class Aggregates {
         return;
       }
       List<String> cohorts = cohorts(s);
+      List<Map<String, Family<A>>> slices = new ArrayList<>(cohorts.size());
+      for (String cohort : cohorts) {
+        slices.add(slice(s.getDistrictId(), s.getCycle(), cohort));
+      }
       String[] scopes = {s.getSchoolId(), DISTRICT};
       String[] groups = {s.getRole().name(), Cells.ALL};
       reducer.contributions(
           instrument,
           s,
           (metric, c) -> {
-            for (String cohort : cohorts) {
-              Family<A> f = family(new FamilyKey(s.getDistrictId(), s.getCycle(), metric, cohort));
+            for (int k = 0; k < slices.size(); k++) {
+              Family<A> f = slices.get(k).get(metric);
+              if (f == null) {
+                f = family(new FamilyKey(s.getDistrictId(), s.getCycle(), metric, cohorts.get(k)));
+                slices.get(k).put(metric, f);
+              }
+              if (effect.ctd != 0) {
+                markCtd(f);
+              }
               for (String scope : scopes) {
                 for (String group : groups) {
                   if (effect.ctd != 0) {
@@ -662,18 +761,18 @@ public final class Aggregates {
                       throw new IllegalStateException(
                           "retraction below zero in " + f.key + " " + scope + "/" + group);
                     }
-                    markCtd(f);
                   }
                   if (rolling) {
                     for (int w = 0; w < windows.length; w++) {
                       Series<A> series = f.series[w];
-                      TreeMap<Integer, A> deltas = series.cell(scope, group);
+                      SeriesCell<A> cell = series.cell(scope, group);
                       for (int[] p : effect.points[w]) {
-                        A delta = deltas.computeIfAbsent(p[0], x -> reducer.newAccumulator());
+                        A delta = cell.deltas.at(p[0], reducer);
                         delta.add(c, p[1]);
                         if (delta.isZero()) {
-                          deltas.remove(p[0]);
+                          cell.deltas.clear(p[0]);
                         }
+                        cell.dirtyFrom = Math.min(cell.dirtyFrom, p[0]);
                         series.dirtyFrom = Math.min(series.dirtyFrom, p[0]);
                       }
                     }
@@ -745,9 +844,8 @@ public final class Aggregates {
                   acc,
                   decision(decisions, scope.getKey(), group.getKey()),
                   context);
-          if (!content.equals(f.published.get(key))) {
+          if (out.emitIfChanged(topic, key, content, f.published.get(key))) {
             f.published.put(key, content);
-            out.emit(topic, key, content);
             changed = true;
           }
         }
@@ -759,6 +857,12 @@ public final class Aggregates {
       }
     }
 
+    /**
+     * Publishes the rows of one rolling series that may have changed: every day from the earliest
+     * changed one through the district's newest day is decided again (suppression looks at all
+     * cells of the day), but a row is only published if its cell changed on or before that day, the
+     * day is new, or its suppression changed.
+     */
     private void emitRolling(Family<A> f, int w, Stamper out) {
       Series<A> series = f.series[w];
       DistrictState d = districts.get(f.key.district());
@@ -770,86 +874,92 @@ public final class Aggregates {
       int start = c.firstRollingDay;
       int end = (int) Math.min(d.newestDay(), (long) c.lastRollingDay + windows[w] - 1);
       long from = Math.max(start, Math.min(series.dirtyFrom, series.emittedThrough + 1));
-      series.dirtyFrom = Integer.MAX_VALUE;
       if (from > end) {
+        series.dirtyFrom = Integer.MAX_VALUE;
         return;
       }
-      List<Cursor<A>> cursors = new ArrayList<>();
-      series.deltas.forEach(
+      List<Cursor> cursors = new ArrayList<>();
+      series.cells.forEach(
           (scope, groups) ->
               groups.forEach(
-                  (group, deltas) -> cursors.add(new Cursor<>(scope, group, deltas, (int) from))));
+                  (group, cell) -> cursors.add(new Cursor(scope, group, cell, (int) from))));
       for (int day = (int) from; day <= end; day++) {
-        Map<String, TreeMap<String, A>> values = new TreeMap<>();
-        for (Cursor<A> cursor : cursors) {
+        Map<String, Map<String, Long>> n = new LinkedHashMap<>();
+        for (Cursor cursor : cursors) {
           cursor.advanceTo(day);
-          values
-              .computeIfAbsent(cursor.scope, x -> new TreeMap<>())
-              .put(cursor.group, cursor.value);
+          if (cursor.value.n() > 0) {
+            n.computeIfAbsent(cursor.scope, x -> new LinkedHashMap<>())
+                .put(cursor.group, cursor.value.n());
+          }
         }
-        var decisions = decisions(values);
-        for (Cursor<A> cursor : cursors) {
-          var cell =
-              Cells.cell(
-                  f.key.district(),
-                  school(cursor.scope),
-                  f.key.cycle(),
-                  windows[w],
-                  day,
-                  cursor.group,
-                  f.key.cohort());
-          String key = Cells.key(cell, f.key.metric());
+        var decisions = settings.policy().family(n, DISTRICT, Cells.ALL);
+        for (Cursor cursor : cursors) {
+          SeriesCell<A> cell = cursor.cell;
+          byte before = cell.published(day);
           if (cursor.value.n() == 0) {
             if (!cursor.value.isZero()) {
-              throw new IllegalStateException("inconsistent empty cell " + key);
+              throw new IllegalStateException("inconsistent empty cell in " + f.key);
             }
-            out.emit(topic, key, null);
-          } else {
+            if (before != SeriesCell.NOTHING || series.full) {
+              out.emit(topic, rowKey(f, w, day, cursor), null);
+              cell.published(day, SeriesCell.NOTHING);
+            }
+            continue;
+          }
+          SmallCellPolicy.Decision decision = decision(decisions, cursor.scope, cursor.group);
+          byte now = code(decision);
+          if (day >= cell.dirtyFrom || day > series.emittedThrough || now != before) {
+            var metricCell = rowCell(f, w, day, cursor);
             out.emit(
                 topic,
-                key,
-                reducer.content(
-                    cell,
-                    f.key.metric(),
-                    cursor.value,
-                    decision(decisions, cursor.scope, cursor.group),
-                    context));
+                Cells.key(metricCell, f.key.metric()),
+                reducer.content(metricCell, f.key.metric(), cursor.value, decision, context));
+            cell.published(day, now);
           }
         }
       }
+      for (Cursor cursor : cursors) {
+        cursor.cell.dirtyFrom = Integer.MAX_VALUE;
+      }
+      series.dirtyFrom = Integer.MAX_VALUE;
+      series.full = false;
       series.emittedThrough = Math.max(series.emittedThrough, end);
     }
 
+    private dev.chorus.avro.MetricCell rowCell(Family<A> f, int w, int day, Cursor cursor) {
+      return Cells.cell(
+          f.key.district(),
+          school(cursor.scope),
+          f.key.cycle(),
+          windows[w],
+          day,
+          cursor.group,
+          f.key.cohort());
+    }
+
+    private String rowKey(Family<A> f, int w, int day, Cursor cursor) {
+      return Cells.key(rowCell(f, w, day, cursor), f.key.metric());
+    }
+
     /** Walks one cell's day deltas, keeping the running value as of the current day. */
-    private final class Cursor<X extends Accumulator<?, X>> {
+    private final class Cursor {
       final String scope;
       final String group;
-      final X value;
-      final java.util.Iterator<Map.Entry<Integer, X>> ahead;
-      Map.Entry<Integer, X> next;
+      final SeriesCell<A> cell;
+      final A value;
 
-      Cursor(String scope, String group, TreeMap<Integer, X> deltas, int from) {
+      Cursor(String scope, String group, SeriesCell<A> cell, int from) {
         this.scope = scope;
         this.group = group;
-        X running = null;
-        for (X delta : deltas.headMap(from, false).values()) {
-          if (running == null) {
-            running = delta.copy();
-          } else {
-            running.merge(delta, 1);
-          }
-        }
-        @SuppressWarnings("unchecked")
-        X empty = (X) reducer.newAccumulator();
-        this.value = running == null ? empty : running;
-        this.ahead = deltas.tailMap(from, true).entrySet().iterator();
-        this.next = ahead.hasNext() ? ahead.next() : null;
+        this.cell = cell;
+        this.value = reducer.newAccumulator();
+        cell.deltas.sumBefore(from, value);
       }
 
       void advanceTo(int day) {
-        while (next != null && next.getKey() <= day) {
-          value.merge(next.getValue(), 1);
-          next = ahead.hasNext() ? ahead.next() : null;
+        A delta = cell.deltas.get(day);
+        if (delta != null) {
+          value.merge(delta, 1);
         }
       }
     }

@@ -46,6 +46,16 @@ public record RespondentHistory(List<Entry> entries) {
     return new RespondentHistory(next);
   }
 
+  /** Whether the submission with this id is in the history (was applied before). */
+  public boolean contains(String submissionId) {
+    for (Entry e : entries) {
+      if (e.submission().getSubmissionId().equals(submissionId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A history of one submission. */
   public static RespondentHistory of(Entry entry) {
     return new RespondentHistory(List.of(entry));

@@ -32,7 +32,7 @@ import org.apache.avro.specific.SpecificRecordBase;
  * The reference implementation of every metric of the processor (domain spec §4–9), recomputed from
  * scratch over a list of submissions in arrival order — deliberately plain: no retraction, no day
  * deltas, no incremental state. Arrival order matters only for lateness (a submission older than
- * the grace behind its district's newest event time so far counts for its cycle only). Rolling
+ * the grace behind its school's newest event time so far counts for its cycle only). Rolling
  * windows are evaluated literally: as of each day D, each respondent's latest on-time submission at
  * or before D, included if submitted after D − W.
  *
@@ -69,17 +69,20 @@ public final class BatchMetrics {
     Set<String> late = new HashSet<>();
     List<SurveySubmission> lateList = new ArrayList<>();
     Map<String, Long> newest = new HashMap<>();
+    Map<String, Long> newestBySchool = new HashMap<>();
     for (SurveySubmission s : arrivals) {
       if (distinct.containsKey(s.getSubmissionId())) {
         continue;
       }
       distinct.put(s.getSubmissionId(), s);
       long t = s.getSubmittedAt().toEpochMilli();
-      Long n = newest.get(s.getDistrictId());
+      String school = s.getDistrictId() + "|" + s.getSchoolId();
+      Long n = newestBySchool.get(school);
       if (n != null && t < n - settings.grace().toMillis()) {
         late.add(s.getSubmissionId());
         lateList.add(s);
       }
+      newestBySchool.merge(school, t, Math::max);
       newest.merge(s.getDistrictId(), t, Math::max);
     }
     // Respondents: all their submissions.

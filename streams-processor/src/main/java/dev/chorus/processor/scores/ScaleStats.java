@@ -1,5 +1,7 @@
 package dev.chorus.processor.scores;
 
+import java.math.BigInteger;
+
 /**
  * Mergeable sufficient statistics of one reported cell: respondents n, the sum and sum of squares
  * of their scaled scores, answered and favorable item counts. All integers, so a retraction undoes
@@ -53,10 +55,13 @@ public record ScaleStats(long n, long sum, long sumSquares, long answered, long 
     if (n < 2) {
       return Double.NaN;
     }
-    // Exact integer numerator: n·Σx² − (Σx)², then one division.
+    // Exact numerator n·Σx² − (Σx)² (it outgrows a long beyond ~20,000 respondents), then one
+    // division.
     double numerator =
-        (double)
-            Math.subtractExact(Math.multiplyExact(n, sumSquares), Math.multiplyExact(sum, sum));
+        BigInteger.valueOf(n)
+            .multiply(BigInteger.valueOf(sumSquares))
+            .subtract(BigInteger.valueOf(sum).pow(2))
+            .doubleValue();
     return Math.sqrt(Math.max(0, numerator) / ((double) n * (n - 1))) / denominator;
   }
 

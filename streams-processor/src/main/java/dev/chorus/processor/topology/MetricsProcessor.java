@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka side of the metrics (domain spec §4–9): input is each district's submissions and
  * rosters (one task holds all of a district's schools, so district rollups and complementary
- * suppression across schools are local). Durable state is small and per record: submission ids
- * seen, each respondent's {@link RespondentHistory}, rosters, submissions waiting for their
- * instrument, and the version counter. The {@link Aggregates} are rebuilt from those stores when a
- * task starts and publish on a wall-clock punctuation, so every publication commits atomically with
- * the state and input offsets it reflects (exactly-once).
+ * suppression across schools are local). Durable state is small and per record: each respondent's
+ * {@link RespondentHistory}, rosters, submissions waiting for their instrument, and the version
+ * counter. The {@link Aggregates} are rebuilt from those stores when a task starts and publish on a
+ * wall-clock punctuation, so every publication commits atomically with the state and input offsets
+ * it reflects (exactly-once).
  */
 final class MetricsProcessor implements Processor<String, SpecificRecord, String, Routed> {
 
@@ -52,7 +52,6 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
   private final ProcessorMetrics metrics;
   private final Map<String, Instrument> instruments = new HashMap<>();
   private ProcessorContext<String, Routed> context;
-  private KeyValueStore<String, Long> seenIds;
   private KeyValueStore<String, RespondentHistory> histories;
   private KeyValueStore<String, Roster> rosters;
   private KeyValueStore<String, SurveySubmission> parked;
@@ -61,6 +60,8 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
   private Aggregates aggregates;
   private long parkedCount;
   private long version;
+  private long lastPublishedAt;
+  private long lastRecordTimestamp = -1;
 
   MetricsProcessor(MetricsSettings settings, ChorusTopics topics, ProcessorMetrics metrics) {
     this.settings = settings;
@@ -71,7 +72,6 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
   @Override
   public void init(ProcessorContext<String, Routed> context) {
     this.context = context;
-    this.seenIds = context.getStateStore(MetricsTopology.SEEN_IDS_STORE);
     this.histories = context.getStateStore(MetricsTopology.HISTORIES_STORE);
     this.rosters = context.getStateStore(MetricsTopology.ROSTERS_STORE);
     this.parked = context.getStateStore(MetricsTopology.PARKED_STORE);
@@ -132,6 +132,7 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    lastRecordTimestamp = record.timestamp();
     if (record.value() instanceof Roster roster) {
       rosters.put(
           roster.getDistrictId() + "/" + roster.getCycle() + "/" + roster.getSchoolId(), roster);
@@ -139,7 +140,9 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
       return;
     }
     SurveySubmission s = (SurveySubmission) record.value();
-    if (seenIds.get(s.getSubmissionId()) != null) {
+    String key = LatestWins.respondentKey(s);
+    RespondentHistory before = histories.get(key);
+    if (before != null && before.contains(s.getSubmissionId())) {
       metrics.duplicates.increment();
       return;
     }
@@ -157,19 +160,21 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
       }
       return;
     }
-    accept(s, record.timestamp());
+    accept(s, key, before, record.timestamp());
   }
 
-  private void accept(SurveySubmission s, long timestamp) {
-    seenIds.put(s.getSubmissionId(), s.getReceivedAt().toEpochMilli());
+  /**
+   * Applies a submission not seen before: {@code before} is its respondent's history so far (null
+   * for a new respondent). The history holds every submission ever applied, so it also answers
+   * "seen before?" (an anonymous submission is its own respondent).
+   */
+  private void accept(SurveySubmission s, String key, RespondentHistory before, long timestamp) {
     boolean isLate = aggregates.isLate(s);
     if (isLate) {
       metrics.late.increment();
       context.forward(
           new Record<>(s.getSchoolId(), new Routed(topics.lateSubmissions(), s), timestamp));
     }
-    String key = LatestWins.respondentKey(s);
-    RespondentHistory before = histories.get(key);
     RespondentHistory.Entry entry = new RespondentHistory.Entry(s, !isLate);
     RespondentHistory after = before == null ? RespondentHistory.of(entry) : before.with(entry);
     histories.put(key, after);
@@ -178,6 +183,15 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
   }
 
   private void emit(long now) {
+    // Behind: the newest record processed since the last publication was written more than
+    // five publication intervals (at least 5 s) ago.
+    long behind = Math.max(5_000, 5 * settings.emitInterval().toMillis());
+    boolean catchingUp = lastRecordTimestamp >= 0 && now - lastRecordTimestamp > behind;
+    if (catchingUp && now - lastPublishedAt < settings.backlogEmitInterval().toMillis()) {
+      return; // replaying a backlog: publish its intermediate states less often
+    }
+    lastPublishedAt = now;
+    lastRecordTimestamp = -1;
     if (parkedCount > 0) {
       retryParked(now);
     }
@@ -210,8 +224,10 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
       parked.delete(kv.key);
       parkedCount--;
       metrics.waiting.decrementAndGet();
-      if (seenIds.get(kv.key) == null) {
-        accept(kv.value, now);
+      String key = LatestWins.respondentKey(kv.value);
+      RespondentHistory before = histories.get(key);
+      if (before == null || !before.contains(kv.key)) {
+        accept(kv.value, key, before, now);
       }
     }
     if (!ready.isEmpty()) {

@@ -30,10 +30,10 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class MetricsTopology {
 
-  /** Submission ids already applied (duplicates are no-ops). */
-  public static final String SEEN_IDS_STORE = "chorus-submission-ids";
-
-  /** Every respondent's submissions ({@link dev.chorus.processor.engine.RespondentHistory}). */
+  /**
+   * Every respondent's submissions ({@link dev.chorus.processor.engine.RespondentHistory}); also
+   * what makes a duplicate submission id a no-op.
+   */
   public static final String HISTORIES_STORE = "chorus-respondent-histories";
 
   /** Rosters by district/cycle/school. */
@@ -76,9 +76,6 @@ public final class MetricsTopology {
             .withValueSerde(instruments));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(SEEN_IDS_STORE), Serdes.String(), Serdes.Long()));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(HISTORIES_STORE),
             Serdes.String(),
             new RespondentHistorySerde(submissions, topics.submissions())));
@@ -92,14 +89,24 @@ public final class MetricsTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EMIT_STATE_STORE), Serdes.String(), Serdes.Long()));
 
+    // Submissions are re-keyed as bytes: only district_id is decoded (DistrictOf).
+    DistrictOf districtOf = new DistrictOf(serdeConfig, topics.submissions());
     KStream<String, SpecificRecord> bySubmissions =
-        byDistrict(
-            builder,
-            topics.submissions(),
-            "submissions",
-            submissions,
-            SurveySubmission::getDistrictId,
-            settings);
+        builder.stream(
+                topics.submissions(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("submissions-source"))
+            .filter((school, bytes) -> bytes != null, Named.as("submissions-present"))
+            .selectKey(
+                (school, bytes) -> districtOf.apply(bytes), Named.as("submissions-by-district-key"))
+            .repartition(
+                Repartitioned.with(Serdes.String(), Serdes.ByteArray())
+                    .withName("submissions-by-district")
+                    .withNumberOfPartitions(settings.partitions()))
+            .mapValues(
+                bytes ->
+                    (SpecificRecord)
+                        submissions.deserializer().deserialize(topics.submissions(), bytes),
+                Named.as("submissions-as-input"));
     KStream<String, SpecificRecord> byRosters =
         byDistrict(builder, topics.rosters(), "rosters", rosters, Roster::getDistrictId, settings);
 
@@ -108,7 +115,6 @@ public final class MetricsTopology {
         .process(
             () -> new MetricsProcessor(settings, topics, metrics),
             Named.as("metrics"),
-            SEEN_IDS_STORE,
             HISTORIES_STORE,
             ROSTERS_STORE,
             PARKED_STORE,

@@ -104,4 +104,23 @@ class ScaleStatsTest {
     }
     assertThat(streamed).isEqualTo(batch);
   }
+
+  @Test
+  void largeCellsDoNotOverflow() {
+    // 100,000 respondents, half scoring 5 and half 1: mean 3, sd sqrt(4 * 100000 / 99999).
+    // n * sum of squares is about 1e20 here, beyond a long.
+    ScaleScoring.Contribution five =
+        SCORING.contributions(Map.of("shared_influence_1", 5)).get("shared_influence");
+    ScaleScoring.Contribution one =
+        SCORING.contributions(Map.of("shared_influence_1", 1)).get("shared_influence");
+    ScaleAccumulator acc = new ScaleAccumulator();
+    for (int i = 0; i < 50_000; i++) {
+      acc.add(five, 1);
+      acc.add(one, 1);
+    }
+    ScaleStats stats = acc.stats();
+    assertThat(stats.mean(ScaleScoring.DENOMINATOR)).isEqualTo(3.0);
+    assertThat(stats.sd(ScaleScoring.DENOMINATOR))
+        .isCloseTo(Math.sqrt(4.0 * 100_000 / 99_999), org.assertj.core.data.Offset.offset(1e-12));
+  }
 }

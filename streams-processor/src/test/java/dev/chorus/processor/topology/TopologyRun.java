@@ -55,7 +55,8 @@ final class TopologyRun implements AutoCloseable {
   private final List<SurveySubmission> lateSeen = new ArrayList<>();
 
   static MetricsSettings settings(boolean rollingItems) {
-    return new MetricsSettings(Scenarios.settings(), Duration.ofSeconds(1), rollingItems, 4);
+    return new MetricsSettings(
+        Scenarios.settings(), Duration.ofSeconds(1), Duration.ofSeconds(1), rollingItems, 4);
   }
 
   static Topology topology(Map<String, ?> serde, MetricsSettings settings, ProcessorMetrics m) {

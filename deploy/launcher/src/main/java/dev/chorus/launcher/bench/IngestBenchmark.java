@@ -11,7 +11,6 @@ import dev.chorus.local.Ports;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./chorus bench ingest [--rows N] [--runs R]}: CSV upload throughput end to end (HTTP,
@@ -59,16 +59,14 @@ public final class IngestBenchmark {
       Process ingest = startIngest(stack, districts.districtsFile(), work.resolve("ingest"), port);
       try {
         String base = "http://127.0.0.1:" + port;
-        awaitReady(base, ingest);
-        HttpClient http = HttpClient.newHttpClient();
+        BenchSupport.awaitOk(base + "/health/ready", ingest, "the ingest service");
         String schoolList =
             String.join(
                 ",",
                 java.util.stream.IntStream.range(0, schools)
                     .mapToObj(s -> "{\"id\":\"s" + s + "\"}")
                     .toList());
-        send(
-            http,
+        BenchSupport.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/districts/demo/schools"))
                 .header("Authorization", "Bearer " + districts.token())
                 .header("Content-Type", "application/json")
@@ -79,8 +77,7 @@ public final class IngestBenchmark {
         for (int run = 0; run <= runs; run++) {
           long start = System.nanoTime();
           HttpResponse<String> response =
-              send(
-                  http,
+              BenchSupport.send(
                   HttpRequest.newBuilder(
                           URI.create(base + "/v1/districts/demo/uploads?cycle=bench-" + run))
                       .header("Authorization", "Bearer " + districts.token())
@@ -105,15 +102,12 @@ public final class IngestBenchmark {
               "%s: %,d rows accepted (acks=all) in %.2f s = %,.0f rows/s%n",
               run == 0 ? "Warm-up (not counted)" : "Run " + run, rows, seconds, rate);
         }
-        String status = Files.readString(Path.of("/proc/" + ingest.pid() + "/status"));
-        String peakRss =
-            status
-                .lines()
-                .filter(l -> l.startsWith("VmHWM"))
-                .findFirst()
-                .orElse("VmHWM: ?")
-                .replaceAll("\\s+", " ");
-        String heap = metric(http, base, "jvm_memory_used_bytes{area=\"heap\"");
+        String peakRss = BenchSupport.peakRss(ingest.pid());
+        String heap =
+            String.format(
+                "%.0f",
+                BenchSupport.metric(base + "/metrics", "jvm_memory_used_bytes{area=\"heap\"")
+                    / 1048576);
         System.out.printf(
             "%nIngest benchmark, %s: %,d rows x %d runs; best %,.0f rows/s, median %,.0f rows/s.%n"
                 + "Ingest process (-Xmx256m): peak RSS %s, heap in use after the runs %s MiB.%n",
@@ -122,77 +116,31 @@ public final class IngestBenchmark {
             runs,
             rates.stream().mapToDouble(d -> d).max().orElse(0),
             rates.stream().sorted().toList().get(rates.size() / 2),
-            peakRss.substring(peakRss.indexOf(' ') + 1),
+            peakRss,
             heap);
       } finally {
-        ingest.destroy();
-        ingest.waitFor(15, TimeUnit.SECONDS);
+        BenchSupport.stop(ingest);
       }
     } finally {
-      try (var paths = Files.walk(work)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchSupport.deleteTree(work);
     }
   }
 
   private static Process startIngest(LocalStack stack, Path districts, Path dataDir, int port)
       throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                // Throughput collector, as recommended for the service (docs/operators.md).
-                System.getenv().getOrDefault("CHORUS_BENCH_INGEST_JVM_OPTS", "-XX:+UseParallelGC"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.chorus.ingest.IngestService")
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("ingest.log").toFile());
-    builder.environment().put("CHORUS_INGEST_PORT", Integer.toString(port));
-    builder.environment().put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-    builder.environment().put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
-    builder.environment().put("CHORUS_INGEST_DATA_DIR", dataDir.toString());
-    builder.environment().put("CHORUS_DISTRICTS_FILE", districts.toString());
-    return builder.start();
-  }
-
-  private static void awaitReady(String base, Process ingest) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    for (int i = 0; i < 600; i++) {
-      if (!ingest.isAlive()) {
-        throw new IllegalStateException("the ingest service exited; see its log");
-      }
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the ingest service did not become ready");
-  }
-
-  private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws Exception {
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String metric(HttpClient http, String base, String prefix) throws Exception {
-    double sum = 0;
-    for (String line :
-        send(http, HttpRequest.newBuilder(URI.create(base + "/metrics")).build())
-            .body()
-            .split("\n")) {
-      if (line.startsWith(prefix)) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return String.format("%.0f", sum / 1048576);
+    Map<String, String> env = new HashMap<>();
+    env.put("CHORUS_INGEST_PORT", Integer.toString(port));
+    env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+    env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
+    env.put("CHORUS_INGEST_DATA_DIR", dataDir.toString());
+    env.put("CHORUS_DISTRICTS_FILE", districts.toString());
+    return BenchSupport.java(
+        "dev.chorus.ingest.IngestService",
+        env,
+        dataDir.resolve("ingest.log"),
+        "-Xmx256m",
+        // Throughput collector, as recommended for the service (docs/operators.md).
+        System.getenv().getOrDefault("CHORUS_BENCH_INGEST_JVM_OPTS", "-XX:+UseParallelGC"));
   }
 
   /**

@@ -1,0 +1,305 @@
+package dev.chorus.launcher.bench;
+
+import dev.chorus.avro.Role;
+import dev.chorus.avro.SourceChannel;
+import dev.chorus.avro.SubmissionSource;
+import dev.chorus.avro.SurveySubmission;
+import dev.chorus.contracts.ChorusTopics;
+import dev.chorus.instrument.Instrument;
+import dev.chorus.instrument.InstrumentAvro;
+import dev.chorus.instrument.InstrumentLoader;
+import dev.chorus.kafka.TopicCreator;
+import dev.chorus.local.LocalStack;
+import dev.chorus.local.LocalStackConfig;
+import dev.chorus.local.Ports;
+import dev.chorus.registry.RegistryClientConfig;
+import dev.chorus.serde.AvroSerde;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./chorus bench processor [--submissions N] [--districts D] [--threads T]}: the full
+ * metrics topology on the real broker with exactly-once. Realistic submissions (about 35 answered
+ * items each, resubmissions, duplicates, anonymous and late ones, cohorts, 30 days) are written to
+ * the submissions topic first; then the same topic is read by a plain consumer (the raw rate), and
+ * then by the processor in its own JVM, timed from RUNNING until every record is applied. Prints
+ * both rates and the processor's peak RSS; a benchmark, never a test.
+ */
+public final class ProcessorBenchmark {
+
+  private ProcessorBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int submissions = 1_000_000;
+    int districts = 4;
+    int threads = 1;
+    String heap = "-Xmx768m";
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--submissions" -> submissions = Integer.parseInt(args[i + 1]);
+        case "--districts" -> districts = Integer.parseInt(args[i + 1]);
+        case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+        case "--heap" -> heap = "-Xmx" + args[i + 1];
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + " (--submissions N, --districts D, --threads T, --heap 768m)");
+      }
+    }
+    Path work = Files.createTempDirectory("chorus-bench-processor-");
+    LocalStackConfig config =
+        new LocalStackConfig(work.resolve("stack"), work, 0, 0, 0, 0, 0, false);
+    try (LocalStack stack = LocalStack.start(config)) {
+      ChorusTopics topics = new ChorusTopics("chorus.");
+      String bootstrap = stack.kafka().bootstrapServers();
+      TopicCreator.ensure(
+          bootstrap,
+          List.of(
+              TopicCreator.topic(topics.submissions(), 6, false),
+              TopicCreator.topic(topics.instruments(), 1, true)));
+      Map<String, Object> serde = Map.of(RegistryClientConfig.URL, stack.registry().url());
+      long produceStart = System.nanoTime();
+      long records = produce(bootstrap, serde, topics, submissions, districts);
+      double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+      System.out.printf(
+          "Wrote %,d records (%,d submissions + duplicate deliveries) in %.1f s (%,.0f/s)%n",
+          records, submissions, produceSeconds, records / produceSeconds);
+
+      double rawSeconds = readRaw(bootstrap, topics.submissions(), records);
+      System.out.printf(
+          "Raw consumer (bytes, read_committed): %,d records in %.2f s = %,.0f records/s%n",
+          records, rawSeconds, records / rawSeconds);
+
+      int port = Ports.resolve(0);
+      Map<String, String> env = new HashMap<>();
+      env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+      env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
+      env.put("CHORUS_PROCESSOR_STATE_DIR", work.resolve("processor").toString());
+      env.put("CHORUS_PROCESSOR_HTTP_PORT", Integer.toString(port));
+      env.put("CHORUS_PROCESSOR_THREADS", Integer.toString(threads));
+      Path log = Path.of(System.getProperty("java.io.tmpdir"), "chorus-bench-processor.log");
+      System.out.println("Processor log: " + log);
+      Process processor =
+          BenchSupport.java(
+              "dev.chorus.processor.ProcessorApp", env, log, heap, "-XX:+UseParallelGC");
+      try {
+        String base = "http://127.0.0.1:" + port;
+        BenchSupport.awaitOk(base + "/health", processor, "the processor");
+        long start = System.nanoTime();
+        double done = 0;
+        long lastReport = start;
+        while (done < records) {
+          Thread.sleep(250);
+          if (!processor.isAlive()) {
+            throw new IllegalStateException("the processor exited; see " + log);
+          }
+          if (BenchSupport.get(base + "/health").statusCode() != 200) {
+            throw new IllegalStateException("the processor failed; see " + log);
+          }
+          done = BenchSupport.metric(base + "/metrics", "chorus_processor_submissions_total{");
+          if (System.nanoTime() - lastReport > 10e9) {
+            lastReport = System.nanoTime();
+            System.out.printf(
+                "  … %,.0f of %,d records after %.0f s%n",
+                done, records, (lastReport - start) / 1e9);
+          }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double late =
+            BenchSupport.metric(
+                base + "/metrics", "chorus_processor_submissions_total{outcome=\"late\"");
+        double published =
+            BenchSupport.metric(base + "/metrics", "chorus_processor_published_records_total");
+        System.out.printf(
+            "%nProcessor benchmark, %s: %,d records (%d districts, %d stream thread(s), exactly_once_v2)%n"
+                + "  processor: %.1f s = %,.0f records/s (raw consumer of the same topic: %,.0f records/s)%n"
+                + "  late: %,.0f; metric records published so far: %,.0f%n"
+                + "  processor JVM (%s %s): peak RSS %s%n",
+            Instant.now(),
+            records,
+            districts,
+            threads,
+            seconds,
+            records / seconds,
+            records / rawSeconds,
+            late,
+            published,
+            heap,
+            System.getenv().getOrDefault("CHORUS_BENCH_PROCESSOR_JVM_OPTS", "-XX:+UseParallelGC"),
+            BenchSupport.peakRss(processor.pid()));
+      } finally {
+        BenchSupport.stop(processor);
+      }
+    } finally {
+      BenchSupport.deleteTree(work);
+    }
+  }
+
+  /** Writes the instrument and the submissions; returns how many submission records were sent. */
+  private static long produce(
+      String bootstrap,
+      Map<String, Object> serde,
+      ChorusTopics topics,
+      int submissions,
+      int districts)
+      throws Exception {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    Instrument instrument = InstrumentLoader.defaultInstrument();
+    @SuppressWarnings("unchecked")
+    Serializer<Object> values =
+        (Serializer<Object>)
+            (Serializer<?>) AvroSerde.generic().configured(serde, false).serializer();
+    long sent = 0;
+    try (KafkaProducer<String, Object> producer =
+        new KafkaProducer<>(props, new StringSerializer(), values)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.instruments(),
+                  InstrumentAvro.topicKey(null, instrument.id(), instrument.version()),
+                  InstrumentAvro.toAvro(instrument, null)))
+          .get();
+      Generator generator = new Generator(instrument, submissions, districts);
+      SurveySubmission previous = null;
+      for (int i = 0; i < submissions; i++) {
+        SurveySubmission s = generator.next(i);
+        producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
+        sent++;
+        if (previous != null && generator.random.nextInt(100) == 0) {
+          // A duplicate delivery (e.g. an export uploaded twice): must change nothing.
+          producer.send(
+              new ProducerRecord<>(topics.submissions(), previous.getSchoolId(), previous));
+          sent++;
+        }
+        previous = s;
+      }
+      producer.flush();
+    }
+    return sent;
+  }
+
+  /** Reads the topic with a plain consumer (no deserialization); returns the seconds it took. */
+  private static double readRaw(String bootstrap, String topic, long records) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long start = System.nanoTime();
+      long seen = 0;
+      while (seen < records) {
+        seen += consumer.poll(Duration.ofMillis(500)).count();
+      }
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  /**
+   * Realistic submissions: districts of 12 schools, staff in every role, about 35 of the 42
+   * agreement items answered, 10 % resubmissions, 5 % anonymous, 10 % in a pilot cohort, 30 days of
+   * a cycle in rough time order with 1 % arriving three weeks late.
+   */
+  private static final class Generator {
+    private static final Role[] ROLES = {
+      Role.TEACHER,
+      Role.TEACHER,
+      Role.TEACHER,
+      Role.TEACHER,
+      Role.TEACHER,
+      Role.PARAPROFESSIONAL,
+      Role.SUPPORT_STAFF,
+      Role.ADMINISTRATOR,
+      Role.OTHER_STAFF
+    };
+    private static final Instant START = Instant.parse("2026-09-01T00:00:00Z");
+    final SplittableRandom random = new SplittableRandom(42);
+    private final List<String> items;
+    private final String instrumentId;
+    private final int instrumentVersion;
+    private final int submissions;
+    private final int districts;
+    private final Map<String, Integer> respondents = new HashMap<>();
+
+    Generator(Instrument instrument, int submissions, int districts) {
+      this.items = instrument.items().stream().map(Instrument.Item::id).toList();
+      this.instrumentId = instrument.id();
+      this.instrumentVersion = instrument.version();
+      this.submissions = submissions;
+      this.districts = districts;
+    }
+
+    SurveySubmission next(int i) {
+      String district = "d" + random.nextInt(districts);
+      int schoolNo = random.nextInt(12);
+      String school = "s" + schoolNo;
+      String schoolKey = district + "/" + school;
+      int known = respondents.getOrDefault(schoolKey, 0);
+      String respondent;
+      if (random.nextInt(20) == 0) {
+        respondent = null;
+      } else if (known > 0 && random.nextInt(10) == 0) {
+        respondent = schoolKey + "/r" + random.nextInt(known);
+      } else {
+        respondent = schoolKey + "/r" + known;
+        respondents.put(schoolKey, known + 1);
+      }
+      Map<String, Integer> answers = new HashMap<>();
+      for (String item : items) {
+        if (random.nextInt(100) < 85) {
+          int lean = schoolNo % 3 - 1; // schools differ
+          answers.put(item, Math.max(1, Math.min(5, 1 + random.nextInt(5) + lean)));
+        }
+      }
+      long second = (long) i * 30 * 86_400 / submissions + random.nextInt(3_600);
+      if (random.nextInt(100) == 0) {
+        second -= 21 * 86_400; // an export three weeks late
+      }
+      Instant submittedAt = START.plusSeconds(Math.max(0, second));
+      return SurveySubmission.newBuilder()
+          .setSubmissionId("b" + i)
+          .setDistrictId(district)
+          .setSchoolId(school)
+          .setCycle("2026-fall")
+          .setInstrumentId(instrumentId)
+          .setInstrumentVersion(instrumentVersion)
+          .setRespondentKey(
+              respondent == null ? null : Integer.toHexString(respondent.hashCode()) + respondent)
+          .setRole(ROLES[random.nextInt(ROLES.length)])
+          .setCohortTags(random.nextInt(10) == 0 ? List.of("pilot") : List.of())
+          .setSubmittedAt(submittedAt)
+          .setReceivedAt(submittedAt.plusSeconds(60))
+          .setAnswers(answers)
+          .setSource(new SubmissionSource(SourceChannel.API, null, null, null))
+          .build();
+    }
+  }
+}
