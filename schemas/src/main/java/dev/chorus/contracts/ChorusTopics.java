@@ -51,6 +51,11 @@ public record ChorusTopics(String prefix) {
     return prefix + "scores.changes";
   }
 
+  /** Influence distributions per decision area (compacted), keyed by cell. */
+  public String influence() {
+    return prefix + "influence";
+  }
+
   /** Response rates against the rosters (compacted), keyed by cell. */
   public String responseRates() {
     return prefix + "response.rates";

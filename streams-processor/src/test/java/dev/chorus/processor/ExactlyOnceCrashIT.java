@@ -158,6 +158,7 @@ class ExactlyOnceCrashIT {
                   random.nextInt(24),
                   answers,
                   random.nextInt(5) == 0 ? List.of("pilot") : List.of());
+          Scenarios.withInfluence(s, random);
           all.add(s);
           if (random.nextInt(10) == 0) {
             all.add(s);

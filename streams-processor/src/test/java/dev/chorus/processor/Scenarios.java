@@ -1,5 +1,7 @@
 package dev.chorus.processor;
 
+import dev.chorus.avro.InfluenceDistribution;
+import dev.chorus.avro.InfluenceRating;
 import dev.chorus.avro.ItemDistribution;
 import dev.chorus.avro.ResponseRate;
 import dev.chorus.avro.Role;
@@ -53,7 +55,8 @@ public final class Scenarios {
         ScaleScore.class, topics.scaleScores(),
         ItemDistribution.class, topics.itemDistributions(),
         ScaleChange.class, topics.scaleChanges(),
-        ResponseRate.class, topics.responseRates());
+        ResponseRate.class, topics.responseRates(),
+        InfluenceDistribution.class, topics.influence());
   }
 
   /** A submission on day {@code day} (hours after midnight UTC in {@code hour}). */
@@ -121,16 +124,18 @@ public final class Scenarios {
               role = ROLES[random.nextInt(ROLES.length)];
             }
             SurveySubmission s =
-                submission(
-                    "s" + id++,
-                    school,
-                    cycle,
-                    key,
-                    role,
-                    cycleStart + random.nextInt(12),
-                    random.nextInt(24),
-                    answers,
-                    random.nextInt(4) == 0 ? List.of("pilot") : List.of());
+                withInfluence(
+                    submission(
+                        "s" + id++,
+                        school,
+                        cycle,
+                        key,
+                        role,
+                        cycleStart + random.nextInt(12),
+                        random.nextInt(24),
+                        answers,
+                        random.nextInt(4) == 0 ? List.of("pilot") : List.of()),
+                    random);
             input.add(s);
             if (random.nextInt(8) == 0) {
               input.add(s);
@@ -141,6 +146,23 @@ public final class Scenarios {
     }
     Collections.shuffle(input, random);
     return input;
+  }
+
+  private static final List<String> AREAS = List.of("budget_resources", "professional_learning");
+  private static final List<String> GROUPS = List.of("administrators", "teachers", "families");
+
+  /** The submission with random influence ratings (some missing: "don't know"). */
+  public static SurveySubmission withInfluence(SurveySubmission s, Random random) {
+    List<InfluenceRating> ratings = new ArrayList<>();
+    for (String area : AREAS) {
+      for (String group : GROUPS) {
+        if (random.nextInt(5) != 0) {
+          ratings.add(new InfluenceRating(area, group, 1 + random.nextInt(4)));
+        }
+      }
+    }
+    s.put("influence", ratings);
+    return s;
   }
 
   /** Rosters for some of the random district's schools. */

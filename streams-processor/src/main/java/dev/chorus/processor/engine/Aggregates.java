@@ -125,6 +125,26 @@ public final class Aggregates {
     return new Table<>(r, t);
   }
 
+  /**
+   * The processor's metrics: scale scores, response rates (and with them changes and the gate),
+   * item distributions and influence distributions.
+   */
+  public static Aggregates standard(
+      Settings settings,
+      boolean rollingItemDistributions,
+      Map<Class<?>, String> topics,
+      Function<SurveySubmission, Instrument> instruments) {
+    return new Aggregates(
+        settings,
+        new ScaleScoresReducer(),
+        new ResponseRatesReducer(),
+        List.of(
+            new dev.chorus.processor.metrics.ItemDistributionsReducer(rollingItemDistributions),
+            new dev.chorus.processor.influence.InfluenceReducer()),
+        topics,
+        instruments);
+  }
+
   private static String topic(Map<Class<?>, String> topics, Class<?> type) {
     String topic = topics.get(type);
     if (topic == null) {

@@ -8,6 +8,7 @@ import dev.chorus.processor.engine.Aggregates;
 import dev.chorus.processor.engine.Cells;
 import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.engine.RosterBook;
+import dev.chorus.processor.influence.InfluenceReducer;
 import dev.chorus.processor.latest.LatestWins;
 import dev.chorus.processor.metrics.ItemDistributionsReducer;
 import dev.chorus.processor.metrics.ResponseRatesReducer;
@@ -98,6 +99,7 @@ public final class BatchMetrics {
     ScaleScoresReducer scales = new ScaleScoresReducer();
     ResponseRatesReducer responses = new ResponseRatesReducer();
     ItemDistributionsReducer items = new ItemDistributionsReducer(rollingItemDistributions);
+    InfluenceReducer influence = new InfluenceReducer();
 
     // Response rates first: the gate feeds the scale scores.
     Map<Key, Map<String, TreeMap<String, CountAccumulator>>> responseCells =
@@ -155,7 +157,16 @@ public final class BatchMetrics {
         context,
         topics,
         out);
-    for (Reducer<?, ?> r : List.of(scales, items)) {
+    publish(
+        influence,
+        cycleToDate(influence, byRespondent, instruments),
+        0,
+        0,
+        settings.policy(),
+        context,
+        topics,
+        out);
+    for (Reducer<?, ?> r : List.of(scales, items, influence)) {
       if (r.rolling()) {
         rolling(r, byRespondent, late, newest, instruments, settings, context, topics, out);
       }

@@ -1,5 +1,6 @@
 package dev.chorus.processor.topology;
 
+import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InstrumentDefinition;
 import dev.chorus.avro.ItemDistribution;
 import dev.chorus.avro.ResponseRate;
@@ -13,9 +14,6 @@ import dev.chorus.instrument.InstrumentAvro;
 import dev.chorus.processor.engine.Aggregates;
 import dev.chorus.processor.engine.RespondentHistory;
 import dev.chorus.processor.latest.LatestWins;
-import dev.chorus.processor.metrics.ItemDistributionsReducer;
-import dev.chorus.processor.metrics.ResponseRatesReducer;
-import dev.chorus.processor.metrics.ScaleScoresReducer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,15 +81,11 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
             ScaleScore.class, topics.scaleScores(),
             ItemDistribution.class, topics.itemDistributions(),
             ScaleChange.class, topics.scaleChanges(),
-            ResponseRate.class, topics.responseRates());
+            ResponseRate.class, topics.responseRates(),
+            InfluenceDistribution.class, topics.influence());
     this.aggregates =
-        new Aggregates(
-            settings.aggregates(),
-            new ScaleScoresReducer(),
-            new ResponseRatesReducer(),
-            List.of(new ItemDistributionsReducer(settings.rollingItemDistributions())),
-            outputs,
-            this::instrument);
+        Aggregates.standard(
+            settings.aggregates(), settings.rollingItemDistributions(), outputs, this::instrument);
     rebuild();
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::emit);
   }

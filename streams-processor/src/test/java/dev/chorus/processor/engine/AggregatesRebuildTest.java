@@ -8,9 +8,6 @@ import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.processor.OracleAssertions;
 import dev.chorus.processor.Scenarios;
 import dev.chorus.processor.latest.LatestWins;
-import dev.chorus.processor.metrics.ItemDistributionsReducer;
-import dev.chorus.processor.metrics.ResponseRatesReducer;
-import dev.chorus.processor.metrics.ScaleScoresReducer;
 import dev.chorus.processor.oracle.BatchMetrics;
 import java.util.HashMap;
 import java.util.List;
@@ -33,13 +30,8 @@ class AggregatesRebuildTest {
   /** Applies submissions the way the processor does and keeps the durable part. */
   private static final class Engine {
     final Aggregates aggregates =
-        new Aggregates(
-            Scenarios.settings(),
-            new ScaleScoresReducer(),
-            new ResponseRatesReducer(),
-            List.of(new ItemDistributionsReducer(true)),
-            Scenarios.outputs(TOPICS),
-            s -> Scenarios.INSTRUMENT);
+        Aggregates.standard(
+            Scenarios.settings(), true, Scenarios.outputs(TOPICS), s -> Scenarios.INSTRUMENT);
     final Map<String, RespondentHistory> histories = new TreeMap<>();
     long version;
 

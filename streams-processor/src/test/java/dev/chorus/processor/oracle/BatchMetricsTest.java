@@ -2,8 +2,12 @@ package dev.chorus.processor.oracle;
 
 import static dev.chorus.processor.Scenarios.submission;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.chorus.avro.GroupInfluence;
+import dev.chorus.avro.InfluenceDistribution;
+import dev.chorus.avro.InfluenceRating;
 import dev.chorus.avro.ResponseRate;
 import dev.chorus.avro.Role;
 import dev.chorus.avro.Roster;
@@ -209,5 +213,43 @@ class BatchMetricsTest {
     assertThat(admins.getRoster()).isEqualTo(3);
     assertThat(admins.getRespondents()).as("no administrator answered: shown as <5").isNull();
     assertThat(score(out, "lincoln", "CTD", "ALL").getBelowResponseGate()).isTrue();
+  }
+
+  @Test
+  void influenceDistributionOfOneDecisionArea() {
+    List<SurveySubmission> input = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      SurveySubmission s = vision("t" + i, "t" + i, Role.TEACHER, 0, 8, 4);
+      s.put(
+          "influence",
+          List.of(
+              new InfluenceRating("budget_resources", "administrators", 4),
+              new InfluenceRating("budget_resources", "teachers", i < 4 ? 2 : 1)));
+      input.add(s);
+    }
+
+    var out = compute(input, List.of());
+    InfluenceDistribution cell =
+        (InfluenceDistribution)
+            out.get(TOPICS.influence()).get("d1|lincoln|2026-fall|CTD|budget_resources|TEACHER|*");
+
+    assertThat(cell.getRaters()).isEqualTo(5);
+    // administrators: mean 4 -> I = 3; teachers: mean (4*2 + 1)/5 = 1.8 -> I = 0.8.
+    assertThat(cell.getGroups())
+        .extracting(GroupInfluence::getGroup, GroupInfluence::getMeanRating)
+        .containsExactly(tuple("administrators", 4.0), tuple("teachers", 1.8));
+    assertThat(cell.getTotalInfluence()).isCloseTo(3.8, offset(1e-12));
+    assertThat(cell.getAdminTeacherGap()).isCloseTo(2.2, offset(1e-12));
+    // k = 2: G = 2 * 2.2 / (2 * 4 * 1.9) = 0.289473...; corrected x2.
+    assertThat(cell.getGini()).isCloseTo(4.4 / 15.2, offset(1e-12));
+    assertThat(cell.getGiniCorrected()).isCloseTo(8.8 / 15.2, offset(1e-12));
+    assertThat(cell.getTopGroup()).isEqualTo("administrators");
+    assertThat(cell.getTopShare()).isCloseTo(3 / 3.8, offset(1e-12));
+    InfluenceDistribution pooled =
+        (InfluenceDistribution)
+            out.get(TOPICS.influence()).get("d1|lincoln|2026-fall|CTD|ALL|TEACHER|*");
+    assertThat(pooled.getTotalInfluence())
+        .as("one area: ALL equals it")
+        .isCloseTo(3.8, offset(1e-12));
   }
 }

@@ -2,6 +2,7 @@ package dev.chorus.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InstrumentDefinition;
 import dev.chorus.avro.ItemDistribution;
 import dev.chorus.avro.ResponseRate;
@@ -90,6 +91,7 @@ final class TopologyRun implements AutoCloseable {
     output(TOPICS.itemDistributions(), ItemDistribution.class);
     output(TOPICS.scaleChanges(), ScaleChange.class);
     output(TOPICS.responseRates(), ResponseRate.class);
+    output(TOPICS.influence(), InfluenceDistribution.class);
     late =
         driver.createOutputTopic(
             TOPICS.lateSubmissions(),

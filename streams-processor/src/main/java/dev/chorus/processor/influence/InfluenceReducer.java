@@ -1,0 +1,148 @@
+package dev.chorus.processor.influence;
+
+import dev.chorus.avro.GroupInfluence;
+import dev.chorus.avro.InfluenceDistribution;
+import dev.chorus.avro.InfluenceRating;
+import dev.chorus.avro.MetricCell;
+import dev.chorus.avro.SurveySubmission;
+import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.engine.Cells;
+import dev.chorus.processor.engine.Reducer;
+import dev.chorus.processor.suppression.SmallCellPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Influence distribution (domain spec §7) per decision area and {@code ALL}, by rater role group:
+ * per rated group the raters, mean rating and re-based influence I_g, then total influence, shares,
+ * Gini, evenness, HHI, effective groups, top group and the administrator–teacher gap ({@link
+ * InfluenceMath}). {@code ALL} pools every rating of a group over the decision areas. Suppression
+ * counts distinct raters of the cell.
+ */
+public final class InfluenceReducer
+    implements Reducer<InfluenceAccumulator.Ratings, InfluenceAccumulator> {
+
+  /** The pooled decision area. */
+  public static final String ALL_AREAS = "ALL";
+
+  private final Map<String, String> groupOfRole = new HashMap<>();
+
+  @Override
+  public String name() {
+    return "influence";
+  }
+
+  @Override
+  public Class<InfluenceDistribution> outputType() {
+    return InfluenceDistribution.class;
+  }
+
+  @Override
+  public boolean rolling() {
+    return true;
+  }
+
+  @Override
+  public boolean cohorts() {
+    return true;
+  }
+
+  @Override
+  public void contributions(
+      Instrument instrument,
+      SurveySubmission submission,
+      BiConsumer<String, InfluenceAccumulator.Ratings> out) {
+    if (submission.getInfluence().isEmpty()) {
+      return;
+    }
+    for (Instrument.Group g : instrument.groups()) {
+      if (g.role() != null) {
+        groupOfRole.putIfAbsent(g.role(), g.id());
+      }
+    }
+    Map<String, Map<String, long[]>> byArea = new TreeMap<>();
+    Map<String, long[]> pooled = new TreeMap<>();
+    for (InfluenceRating r : submission.getInfluence()) {
+      byArea
+          .computeIfAbsent(r.getDecisionArea(), a -> new TreeMap<>())
+          .merge(r.getGroup(), new long[] {1, r.getRating()}, InfluenceReducer::sum);
+      pooled.merge(r.getGroup(), new long[] {1, r.getRating()}, InfluenceReducer::sum);
+    }
+    byArea.forEach((area, groups) -> out.accept(area, new InfluenceAccumulator.Ratings(groups)));
+    out.accept(ALL_AREAS, new InfluenceAccumulator.Ratings(pooled));
+  }
+
+  private static long[] sum(long[] a, long[] b) {
+    return new long[] {a[0] + b[0], a[1] + b[1]};
+  }
+
+  @Override
+  public InfluenceAccumulator newAccumulator() {
+    return new InfluenceAccumulator();
+  }
+
+  @Override
+  public SpecificRecordBase content(
+      MetricCell cell,
+      String area,
+      InfluenceAccumulator acc,
+      SmallCellPolicy.Decision d,
+      Context context) {
+    InfluenceDistribution.Builder b =
+        InfluenceDistribution.newBuilder()
+            .setCell(cell)
+            .setDecisionArea(area)
+            .setSuppression(Cells.suppression(d))
+            .setVersion(0)
+            .setComputedAt(Instant.EPOCH);
+    if (d.suppressed()) {
+      return b.setGroups(List.of()).build();
+    }
+    Map<String, Double> influence = new TreeMap<>();
+    Map<String, Double> means = new TreeMap<>();
+    acc.groups()
+        .forEach(
+            (group, g) -> {
+              if (g[1] > 0) {
+                double mean = (double) g[2] / g[1];
+                means.put(group, mean);
+                influence.put(group, InfluenceMath.rebased(mean));
+              }
+            });
+    InfluenceMath.Distribution dist = InfluenceMath.distribution(influence);
+    List<GroupInfluence> groups = new ArrayList<>();
+    means.forEach(
+        (group, mean) ->
+            groups.add(
+                new GroupInfluence(
+                    group,
+                    (int) acc.groups().get(group)[0],
+                    mean,
+                    influence.get(group),
+                    dist.shares().get(group))));
+    return b.setRaters((int) acc.n())
+        .setGroups(groups)
+        .setTotalInfluence(dist.total())
+        .setGini(dist.gini())
+        .setGiniCorrected(dist.giniCorrected())
+        .setEvenness(dist.evenness())
+        .setHhi(dist.hhi())
+        .setHhiNormalized(dist.hhiNormalized())
+        .setEffectiveGroups(dist.effectiveGroups())
+        .setTopGroup(dist.topGroup())
+        .setTopShare(dist.topShare())
+        .setAdminTeacherGap(
+            InfluenceMath.gap(
+                influence,
+                groupOfRole.getOrDefault("ADMINISTRATOR", "administrators"),
+                groupOfRole.getOrDefault("TEACHER", "teachers")))
+        .setUndefinedReason(dist.undefinedReason())
+        .build();
+  }
+}
