@@ -863,7 +863,9 @@ public final class Aggregates {
                   k.metric(),
                   acc,
                   decision(decisions, scope.getKey(), group.getKey()),
-                  context);
+                  context,
+                  scope.getValue(),
+                  decisions.getOrDefault(scope.getKey(), Map.of()));
           if (out.emitIfChanged(topic, key, content, f.published.get(key))) {
             f.published.put(key, content);
             changed = true;
@@ -913,6 +915,24 @@ public final class Aggregates {
           }
         }
         var decisions = settings.policy().family(n, DISTRICT, Cells.ALL);
+        // A scope's ALL row may draw on its role rows (perception gaps): it is published again
+        // whenever any row of its scope is.
+        Map<String, Map<String, A>> scopes = new HashMap<>();
+        java.util.Set<String> changedScopes = new java.util.HashSet<>();
+        for (Cursor cursor : cursors) {
+          scopes
+              .computeIfAbsent(cursor.scope, x -> new HashMap<>())
+              .put(cursor.group, cursor.value);
+          byte now =
+              cursor.value.n() == 0
+                  ? SeriesCell.NOTHING
+                  : code(decision(decisions, cursor.scope, cursor.group));
+          if (day >= cursor.cell.dirtyFrom
+              || day > series.emittedThrough
+              || now != cursor.cell.published(day)) {
+            changedScopes.add(cursor.scope);
+          }
+        }
         for (Cursor cursor : cursors) {
           SeriesCell<A> cell = cursor.cell;
           byte before = cell.published(day);
@@ -928,12 +948,24 @@ public final class Aggregates {
           }
           SmallCellPolicy.Decision decision = decision(decisions, cursor.scope, cursor.group);
           byte now = code(decision);
-          if (day >= cell.dirtyFrom || day > series.emittedThrough || now != before) {
+          boolean scopeChanged =
+              cursor.group.equals(Cells.ALL) && changedScopes.contains(cursor.scope);
+          if (day >= cell.dirtyFrom
+              || day > series.emittedThrough
+              || now != before
+              || scopeChanged) {
             var metricCell = rowCell(f, w, day, cursor);
             out.emit(
                 topic,
                 Cells.key(metricCell, f.key.metric()),
-                reducer.content(metricCell, f.key.metric(), cursor.value, decision, context));
+                reducer.content(
+                    metricCell,
+                    f.key.metric(),
+                    cursor.value,
+                    decision,
+                    context,
+                    scopes.get(cursor.scope),
+                    decisions.getOrDefault(cursor.scope, Map.of())));
             cell.published(day, now);
           }
         }

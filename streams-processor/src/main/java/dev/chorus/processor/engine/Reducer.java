@@ -4,6 +4,7 @@ import dev.chorus.avro.MetricCell;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.processor.suppression.SmallCellPolicy;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -46,6 +47,25 @@ public interface Reducer<C, A extends Accumulator<C, A>> {
       A stats,
       SmallCellPolicy.Decision decision,
       Context context);
+
+  /**
+   * The published record of a cell that may also draw on its sibling role-group cells (same school,
+   * metric, window, day and cohort) — e.g. perception gaps compare the administrators' cell with
+   * each group's own. Default: {@link #content} of the cell alone.
+   *
+   * @param siblings the scope's cells by role group (ALL included), with respondents or not
+   * @param siblingDecisions their suppression decisions (cells without respondents are absent)
+   */
+  default SpecificRecordBase content(
+      MetricCell cell,
+      String metricId,
+      A stats,
+      SmallCellPolicy.Decision decision,
+      Context context,
+      Map<String, A> siblings,
+      Map<String, SmallCellPolicy.Decision> siblingDecisions) {
+    return content(cell, metricId, stats, decision, context);
+  }
 
   /**
    * Whether a cell without respondents is still published (as suppressed), e.g. a response rate of

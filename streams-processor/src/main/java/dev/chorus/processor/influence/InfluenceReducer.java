@@ -4,6 +4,7 @@ import dev.chorus.avro.GroupInfluence;
 import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InfluenceRating;
 import dev.chorus.avro.MetricCell;
+import dev.chorus.avro.PerceptionGap;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.processor.engine.Cells;
@@ -28,10 +29,13 @@ import org.apache.avro.specific.SpecificRecordBase;
 public final class InfluenceReducer
     implements Reducer<InfluenceAccumulator.Ratings, InfluenceAccumulator> {
 
+  private static final String ADMINISTRATOR = "ADMINISTRATOR";
+
   /** The pooled decision area. */
   public static final String ALL_AREAS = "ALL";
 
   private final Map<String, String> groupOfRole = new HashMap<>();
+  private final Map<String, String> roleOfGroup = new TreeMap<>();
 
   @Override
   public String name() {
@@ -64,6 +68,9 @@ public final class InfluenceReducer
     for (Instrument.Group g : instrument.groups()) {
       if (g.role() != null) {
         groupOfRole.putIfAbsent(g.role(), g.id());
+        if (!g.role().equals(ADMINISTRATOR)) {
+          roleOfGroup.putIfAbsent(g.id(), g.role());
+        }
       }
     }
     Map<String, Map<String, long[]>> byArea = new TreeMap<>();
@@ -76,6 +83,59 @@ public final class InfluenceReducer
     }
     byArea.forEach((area, groups) -> out.accept(area, new InfluenceAccumulator.Ratings(groups)));
     out.accept(ALL_AREAS, new InfluenceAccumulator.Ratings(pooled));
+  }
+
+  /**
+   * The ALL rater cell also carries the perception gaps: administrators' mean rating of each group
+   * minus the mean rating the group's own role gives it, hidden when either rater cell is.
+   */
+  @Override
+  public SpecificRecordBase content(
+      MetricCell cell,
+      String area,
+      InfluenceAccumulator acc,
+      SmallCellPolicy.Decision d,
+      Context context,
+      Map<String, InfluenceAccumulator> siblings,
+      Map<String, SmallCellPolicy.Decision> siblingDecisions) {
+    InfluenceDistribution base = (InfluenceDistribution) content(cell, area, acc, d, context);
+    InfluenceAccumulator admins = siblings.get(ADMINISTRATOR);
+    if (!Cells.ALL.equals(cell.getRoleGroup())
+        || d.suppressed()
+        || admins == null
+        || admins.n() == 0) {
+      return base;
+    }
+    List<PerceptionGap> gaps = new ArrayList<>();
+    roleOfGroup.forEach(
+        (group, role) -> {
+          InfluenceAccumulator own = siblings.get(role);
+          Double adminsRating = meanRating(admins, group);
+          Double ownRating = own == null ? null : meanRating(own, group);
+          if (adminsRating == null || ownRating == null) {
+            return;
+          }
+          boolean hidden =
+              hidden(siblingDecisions.get(ADMINISTRATOR)) || hidden(siblingDecisions.get(role));
+          gaps.add(
+              hidden
+                  ? new PerceptionGap(group, null, null, null)
+                  : new PerceptionGap(
+                      group,
+                      adminsRating,
+                      ownRating,
+                      InfluenceMath.perceptionGap(adminsRating, ownRating)));
+        });
+    return InfluenceDistribution.newBuilder(base).setPerceptionGaps(gaps).build();
+  }
+
+  private static boolean hidden(SmallCellPolicy.Decision d) {
+    return d == null || d.suppressed();
+  }
+
+  private static Double meanRating(InfluenceAccumulator acc, String group) {
+    long[] g = acc.groups().get(group);
+    return g == null || g[1] == 0 ? null : (double) g[2] / g[1];
   }
 
   private static long[] sum(long[] a, long[] b) {

@@ -313,7 +313,14 @@ public final class BatchMetrics {
                             acc.n() == 0 ? policy.single(0) : decisions.get(scope).get(group);
                         topic.put(
                             Cells.key(cell, k.metric()),
-                            reducer.content(cell, k.metric(), acc, decision, context));
+                            reducer.content(
+                                cell,
+                                k.metric(),
+                                acc,
+                                decision,
+                                context,
+                                groups,
+                                decisions.getOrDefault(scope, Map.of())));
                       }));
         });
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.data.Offset.offset;
 import dev.chorus.avro.GroupInfluence;
 import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InfluenceRating;
+import dev.chorus.avro.PerceptionGap;
 import dev.chorus.avro.ResponseRate;
 import dev.chorus.avro.Role;
 import dev.chorus.avro.Roster;
@@ -251,5 +252,43 @@ class BatchMetricsTest {
     assertThat(pooled.getTotalInfluence())
         .as("one area: ALL equals it")
         .isCloseTo(3.8, offset(1e-12));
+  }
+
+  @Test
+  void perceptionGapComparesAdministratorsWithTheGroupsOwnRating() {
+    List<SurveySubmission> input = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      boolean admin = i < 5;
+      SurveySubmission s =
+          vision("r" + i, "r" + i, admin ? Role.ADMINISTRATOR : Role.TEACHER, 0, 8, 4);
+      s.put(
+          "influence",
+          List.of(
+              new InfluenceRating("budget_resources", "teachers", admin ? 3 : (i < 9 ? 2 : 1))));
+      input.add(s);
+    }
+    // Two administrators only: their cell is suppressed, so the gap is hidden too.
+    List<SurveySubmission> few = new ArrayList<>(input.subList(3, 10));
+
+    var all =
+        (InfluenceDistribution)
+            compute(input, List.of())
+                .get(TOPICS.influence())
+                .get("d1|lincoln|2026-fall|CTD|budget_resources|ALL|*");
+    assertThat(all.getPerceptionGaps())
+        .extracting(
+            PerceptionGap::getGroup,
+            PerceptionGap::getAdministratorsRating,
+            PerceptionGap::getOwnRating)
+        .containsExactly(tuple("teachers", 3.0, 1.8));
+    assertThat(all.getPerceptionGaps().get(0).getGap()).isCloseTo(1.2, offset(1e-12));
+
+    var hidden =
+        (InfluenceDistribution)
+            compute(few, List.of())
+                .get(TOPICS.influence())
+                .get("d1|lincoln|2026-fall|CTD|budget_resources|ALL|*");
+    assertThat(hidden.getPerceptionGaps())
+        .containsExactly(new PerceptionGap("teachers", null, null, null));
   }
 }
