@@ -56,6 +56,11 @@ public record ChorusTopics(String prefix) {
     return prefix + "influence";
   }
 
+  /** Decision patterns from the reflection block (compacted), keyed by cell. */
+  public String decisionPatterns() {
+    return prefix + "decision.patterns";
+  }
+
   /** Response rates against the rosters (compacted), keyed by cell. */
   public String responseRates() {
     return prefix + "response.rates";

@@ -223,6 +223,7 @@ public final class ProcessorApp implements AutoCloseable {
             TopicCreator.topic(topics.scaleChanges(), 6, true),
             TopicCreator.topic(topics.responseRates(), 6, true),
             TopicCreator.topic(topics.influence(), 6, true),
+            TopicCreator.topic(topics.decisionPatterns(), 6, true),
             TopicCreator.topic(topics.lateSubmissions(), 6, false)));
   }
 

@@ -1,5 +1,7 @@
 package dev.chorus.processor;
 
+import dev.chorus.avro.DecisionPattern;
+import dev.chorus.avro.DecisionReflection;
 import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InfluenceRating;
 import dev.chorus.avro.ItemDistribution;
@@ -56,7 +58,8 @@ public final class Scenarios {
         ItemDistribution.class, topics.itemDistributions(),
         ScaleChange.class, topics.scaleChanges(),
         ResponseRate.class, topics.responseRates(),
-        InfluenceDistribution.class, topics.influence());
+        InfluenceDistribution.class, topics.influence(),
+        DecisionPattern.class, topics.decisionPatterns());
   }
 
   /** A submission on day {@code day} (hours after midnight UTC in {@code hour}). */
@@ -162,7 +165,26 @@ public final class Scenarios {
       }
     }
     s.put("influence", ratings);
+    if (random.nextInt(3) != 0) {
+      s.put(
+          "reflection",
+          new DecisionReflection(
+              someOf(GROUPS, random),
+              someOf(GROUPS, random),
+              someOf(GROUPS, random),
+              someOf(GROUPS, random)));
+    }
     return s;
+  }
+
+  private static List<String> someOf(List<String> groups, Random random) {
+    List<String> some = new ArrayList<>();
+    for (String g : groups) {
+      if (random.nextInt(2) == 0) {
+        some.add(g);
+      }
+    }
+    return some;
   }
 
   /** Rosters for some of the random district's schools. */

@@ -138,11 +138,17 @@ public final class Aggregates {
         settings,
         new ScaleScoresReducer(),
         new ResponseRatesReducer(),
-        List.of(
-            new dev.chorus.processor.metrics.ItemDistributionsReducer(rollingItemDistributions),
-            new dev.chorus.processor.influence.InfluenceReducer()),
+        otherReducers(rollingItemDistributions),
         topics,
         instruments);
+  }
+
+  /** Fresh instances of the reducers besides scale scores and response rates. */
+  public static List<Reducer<?, ?>> otherReducers(boolean rollingItemDistributions) {
+    return List.of(
+        new dev.chorus.processor.metrics.ItemDistributionsReducer(rollingItemDistributions),
+        new dev.chorus.processor.influence.InfluenceReducer(),
+        new dev.chorus.processor.influence.DecisionPatternsReducer());
   }
 
   private static String topic(Map<Class<?>, String> topics, Class<?> type) {

@@ -8,9 +8,7 @@ import dev.chorus.processor.engine.Aggregates;
 import dev.chorus.processor.engine.Cells;
 import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.engine.RosterBook;
-import dev.chorus.processor.influence.InfluenceReducer;
 import dev.chorus.processor.latest.LatestWins;
-import dev.chorus.processor.metrics.ItemDistributionsReducer;
 import dev.chorus.processor.metrics.ResponseRatesReducer;
 import dev.chorus.processor.metrics.ScaleChanges;
 import dev.chorus.processor.metrics.ScaleScoresReducer;
@@ -98,8 +96,6 @@ public final class BatchMetrics {
     Map<String, Map<String, SpecificRecordBase>> out = new TreeMap<>();
     ScaleScoresReducer scales = new ScaleScoresReducer();
     ResponseRatesReducer responses = new ResponseRatesReducer();
-    ItemDistributionsReducer items = new ItemDistributionsReducer(rollingItemDistributions);
-    InfluenceReducer influence = new InfluenceReducer();
 
     // Response rates first: the gate feeds the scale scores.
     Map<Key, Map<String, TreeMap<String, CountAccumulator>>> responseCells =
@@ -148,31 +144,38 @@ public final class BatchMetrics {
     Map<Key, Map<String, TreeMap<String, ScaleAccumulator>>> scaleCells =
         cycleToDate(scales, byRespondent, instruments);
     publish(scales, scaleCells, 0, 0, settings.policy(), context, topics, out);
-    publish(
-        items,
-        cycleToDate(items, byRespondent, instruments),
-        0,
-        0,
-        settings.policy(),
-        context,
-        topics,
-        out);
-    publish(
-        influence,
-        cycleToDate(influence, byRespondent, instruments),
-        0,
-        0,
-        settings.policy(),
-        context,
-        topics,
-        out);
-    for (Reducer<?, ?> r : List.of(scales, items, influence)) {
+    List<Reducer<?, ?>> others = Aggregates.otherReducers(rollingItemDistributions);
+    for (Reducer<?, ?> r : others) {
+      cycleToDateOf(r, byRespondent, instruments, settings.policy(), context, topics, out);
+    }
+    List<Reducer<?, ?>> all = new ArrayList<>(others);
+    all.add(0, scales);
+    for (Reducer<?, ?> r : all) {
       if (r.rolling()) {
         rolling(r, byRespondent, late, newest, instruments, settings, context, topics, out);
       }
     }
     changes(scaleCells, distinct.values(), settings.policy(), topics, out);
     return new Result(out, lateList);
+  }
+
+  private static <C, A extends Accumulator<C, A>> void cycleToDateOf(
+      Reducer<C, A> reducer,
+      Map<String, List<SurveySubmission>> byRespondent,
+      Function<SurveySubmission, Instrument> instruments,
+      SmallCellPolicy policy,
+      Reducer.Context context,
+      Map<Class<?>, String> topics,
+      Map<String, Map<String, SpecificRecordBase>> out) {
+    publish(
+        reducer,
+        cycleToDate(reducer, byRespondent, instruments),
+        0,
+        0,
+        policy,
+        context,
+        topics,
+        out);
   }
 
   /** Identity of a family: one metric of one district, cycle and cohort. */

@@ -1,5 +1,6 @@
 package dev.chorus.processor.topology;
 
+import dev.chorus.avro.DecisionPattern;
 import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InstrumentDefinition;
 import dev.chorus.avro.ItemDistribution;
@@ -82,7 +83,8 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
             ItemDistribution.class, topics.itemDistributions(),
             ScaleChange.class, topics.scaleChanges(),
             ResponseRate.class, topics.responseRates(),
-            InfluenceDistribution.class, topics.influence());
+            InfluenceDistribution.class, topics.influence(),
+            DecisionPattern.class, topics.decisionPatterns());
     this.aggregates =
         Aggregates.standard(
             settings.aggregates(), settings.rollingItemDistributions(), outputs, this::instrument);

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.chorus.avro.DecisionPattern;
+import dev.chorus.avro.DecisionReflection;
 import dev.chorus.avro.GroupInfluence;
+import dev.chorus.avro.GroupPatternShare;
 import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InfluenceRating;
 import dev.chorus.avro.PerceptionGap;
@@ -290,5 +293,52 @@ class BatchMetricsTest {
                 .get("d1|lincoln|2026-fall|CTD|budget_resources|ALL|*");
     assertThat(hidden.getPerceptionGaps())
         .containsExactly(new PerceptionGap("teachers", null, null, null));
+  }
+
+  private static DecisionReflection reflection(
+      List<String> shaped, List<String> input, List<String> led, List<String> implemented) {
+    return new DecisionReflection(shaped, input, led, implemented);
+  }
+
+  @Test
+  void decisionPatternsOfFiveReports() {
+    String a = "administrators";
+    String t = "teachers";
+    List<DecisionReflection> reports =
+        List.of(
+            reflection(List.of(a), List.of(), List.of(a), List.of(t)), // hierarchy mode
+            reflection(List.of(a, t), List.of(), List.of(t), List.of(t)), // co-owned
+            reflection(List.of(a, t), List.of(), List.of(t), List.of(t)), // co-owned
+            reflection(List.of(), List.of(), List.of(), List.of()),
+            reflection(List.of(t), List.of("families"), List.of(a), List.of(a, t)));
+    List<SurveySubmission> input = new ArrayList<>();
+    for (int i = 0; i < reports.size(); i++) {
+      SurveySubmission s = vision("r" + i, "r" + i, Role.TEACHER, 0, 8, 4);
+      s.put("reflection", reports.get(i));
+      input.add(s);
+    }
+
+    DecisionPattern p =
+        (DecisionPattern)
+            compute(input, List.of())
+                .get(TOPICS.decisionPatterns())
+                .get("d1|lincoln|2026-fall|CTD|reflection|TEACHER|*");
+
+    assertThat(p.getReports()).isEqualTo(5);
+    assertThat(p.getShapingBreadth()).isCloseTo(6 / 5.0, offset(1e-12));
+    assertThat(p.getNonAdminShapedShare()).isCloseTo(0.6, offset(1e-12));
+    assertThat(p.getHierarchyModeShare()).isCloseTo(0.2, offset(1e-12));
+    assertThat(p.getCoOwnershipShare()).isCloseTo(0.4, offset(1e-12));
+    assertThat(p.getGroups())
+        .extracting(
+            GroupPatternShare::getGroup,
+            GroupPatternShare::getShaped,
+            GroupPatternShare::getInput,
+            GroupPatternShare::getLed,
+            GroupPatternShare::getImplemented)
+        .containsExactly(
+            tuple(a, 0.6, 0.0, 0.4, 0.2),
+            tuple("families", 0.0, 0.2, 0.0, 0.0),
+            tuple(t, 0.6, 0.0, 0.4, 0.8));
   }
 }

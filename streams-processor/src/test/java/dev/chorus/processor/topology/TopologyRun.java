@@ -2,6 +2,7 @@ package dev.chorus.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.avro.DecisionPattern;
 import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InstrumentDefinition;
 import dev.chorus.avro.ItemDistribution;
@@ -92,6 +93,7 @@ final class TopologyRun implements AutoCloseable {
     output(TOPICS.scaleChanges(), ScaleChange.class);
     output(TOPICS.responseRates(), ResponseRate.class);
     output(TOPICS.influence(), InfluenceDistribution.class);
+    output(TOPICS.decisionPatterns(), DecisionPattern.class);
     late =
         driver.createOutputTopic(
             TOPICS.lateSubmissions(),

@@ -1,5 +1,7 @@
 package dev.chorus.launcher.bench;
 
+import dev.chorus.avro.DecisionReflection;
+import dev.chorus.avro.InfluenceRating;
 import dev.chorus.avro.Role;
 import dev.chorus.avro.SourceChannel;
 import dev.chorus.avro.SubmissionSource;
@@ -36,10 +38,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * {@code ./chorus bench processor [--submissions N] [--districts D] [--threads T]}: the full
  * metrics topology on the real broker with exactly-once. Realistic submissions (about 35 answered
- * items each, resubmissions, duplicates, anonymous and late ones, cohorts, 30 days) are written to
- * the submissions topic first; then the same topic is read by a plain consumer (the raw rate), and
- * then by the processor in its own JVM, timed from RUNNING until every record is applied. Prints
- * both rates and the processor's peak RSS; a benchmark, never a test.
+ * items and 45 influence ratings each, 70 % with a decision reflection, resubmissions, duplicates,
+ * anonymous and late ones, cohorts, 30 days) are written to the submissions topic first; then the
+ * same topic is read by a plain consumer (the raw rate), and then by the processor in its own JVM,
+ * timed from RUNNING until every record is applied. Prints both rates and the processor's peak RSS;
+ * a benchmark, never a test.
  */
 public final class ProcessorBenchmark {
 
@@ -243,6 +246,8 @@ public final class ProcessorBenchmark {
     private static final Instant START = Instant.parse("2026-09-01T00:00:00Z");
     final SplittableRandom random = new SplittableRandom(42);
     private final List<String> items;
+    private final List<String> areas;
+    private final List<String> groups;
     private final String instrumentId;
     private final int instrumentVersion;
     private final int submissions;
@@ -251,10 +256,22 @@ public final class ProcessorBenchmark {
 
     Generator(Instrument instrument, int submissions, int districts) {
       this.items = instrument.items().stream().map(Instrument.Item::id).toList();
+      this.areas = instrument.decisionAreas().stream().map(Instrument.DecisionArea::id).toList();
+      this.groups = instrument.groups().stream().map(Instrument.Group::id).toList();
       this.instrumentId = instrument.id();
       this.instrumentVersion = instrument.version();
       this.submissions = submissions;
       this.districts = districts;
+    }
+
+    private List<String> some() {
+      List<String> some = new ArrayList<>();
+      for (String g : groups) {
+        if (random.nextInt(4) == 0) {
+          some.add(g);
+        }
+      }
+      return some;
     }
 
     SurveySubmission next(int i) {
@@ -284,6 +301,16 @@ public final class ProcessorBenchmark {
         second -= 21 * 86_400; // an export three weeks late
       }
       Instant submittedAt = START.plusSeconds(Math.max(0, second));
+      List<InfluenceRating> influence = new ArrayList<>();
+      for (String area : areas) {
+        for (String group : groups) {
+          if (random.nextInt(100) < 80) { // "don't know" is missing
+            influence.add(new InfluenceRating(area, group, 1 + random.nextInt(4)));
+          }
+        }
+      }
+      DecisionReflection reflection =
+          random.nextInt(10) < 7 ? new DecisionReflection(some(), some(), some(), some()) : null;
       return SurveySubmission.newBuilder()
           .setSubmissionId("b" + i)
           .setDistrictId(district)
@@ -298,6 +325,8 @@ public final class ProcessorBenchmark {
           .setSubmittedAt(submittedAt)
           .setReceivedAt(submittedAt.plusSeconds(60))
           .setAnswers(answers)
+          .setInfluence(influence)
+          .setReflection(reflection)
           .setSource(new SubmissionSource(SourceChannel.API, null, null, null))
           .build();
     }

@@ -1,0 +1,108 @@
+package dev.chorus.processor.influence;
+
+import dev.chorus.processor.engine.Accumulator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decision reflections of one cell: reports n; per group how many reports named it as shaping,
+ * giving input, leading and implementing; the sum of shaping breadths; and how many reports had a
+ * non-administrator group shaping, were in hierarchy mode, were co-owned. Exact integers.
+ */
+public final class PatternAccumulator
+    implements Accumulator<PatternAccumulator.Report, PatternAccumulator> {
+
+  /**
+   * One respondent's reflection.
+   *
+   * @param roles per group: {shaped, input, led, implemented} as 0/1
+   */
+  public record Report(
+      Map<String, long[]> roles,
+      int breadth,
+      boolean nonAdminShaped,
+      boolean hierarchyMode,
+      boolean coOwnership) {}
+
+  private long n;
+  private long breadth;
+  private long nonAdminShaped;
+  private long hierarchyMode;
+  private long coOwnership;
+  private final Map<String, long[]> groups = new TreeMap<>();
+
+  @Override
+  public void add(Report r, int sign) {
+    n += sign;
+    breadth += (long) sign * r.breadth();
+    nonAdminShaped += r.nonAdminShaped() ? sign : 0;
+    hierarchyMode += r.hierarchyMode() ? sign : 0;
+    coOwnership += r.coOwnership() ? sign : 0;
+    r.roles().forEach((group, roles) -> update(group, roles, sign));
+  }
+
+  @Override
+  public void merge(PatternAccumulator o, int sign) {
+    n += sign * o.n;
+    breadth += sign * o.breadth;
+    nonAdminShaped += sign * o.nonAdminShaped;
+    hierarchyMode += sign * o.hierarchyMode;
+    coOwnership += sign * o.coOwnership;
+    o.groups.forEach((group, roles) -> update(group, roles, sign));
+  }
+
+  private void update(String group, long[] roles, int sign) {
+    long[] g = groups.computeIfAbsent(group, x -> new long[4]);
+    boolean zero = true;
+    for (int i = 0; i < 4; i++) {
+      g[i] += sign * roles[i];
+      zero &= g[i] == 0;
+    }
+    if (zero) {
+      groups.remove(group);
+    }
+  }
+
+  @Override
+  public long n() {
+    return n;
+  }
+
+  @Override
+  public boolean isZero() {
+    return n == 0
+        && breadth == 0
+        && nonAdminShaped == 0
+        && hierarchyMode == 0
+        && coOwnership == 0
+        && groups.isEmpty();
+  }
+
+  @Override
+  public PatternAccumulator copy() {
+    PatternAccumulator c = new PatternAccumulator();
+    c.merge(this, 1);
+    return c;
+  }
+
+  /** Per group: reports naming it {shaped, input, led, implemented}. */
+  public Map<String, long[]> groups() {
+    return groups;
+  }
+
+  public long breadth() {
+    return breadth;
+  }
+
+  public long nonAdminShaped() {
+    return nonAdminShaped;
+  }
+
+  public long hierarchyMode() {
+    return hierarchyMode;
+  }
+
+  public long coOwnership() {
+    return coOwnership;
+  }
+}
