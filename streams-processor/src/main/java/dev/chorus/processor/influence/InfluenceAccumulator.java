@@ -2,7 +2,6 @@ package dev.chorus.processor.influence;
 
 import dev.chorus.processor.engine.Accumulator;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Influence ratings of one cell: distinct raters n, and per rated group the raters who rated it,
@@ -18,28 +17,18 @@ public final class InfluenceAccumulator
   public record Ratings(Map<String, long[]> byGroup) {}
 
   private long n;
-  private final Map<String, long[]> groups = new TreeMap<>();
+  private final GroupCounts groups = new GroupCounts(3);
 
   @Override
   public void add(Ratings ratings, int sign) {
     n += sign;
-    ratings.byGroup().forEach((group, r) -> update(group, sign, sign * r[0], sign * r[1]));
+    ratings.byGroup().forEach((group, r) -> groups.add(group, new long[] {1, r[0], r[1]}, sign));
   }
 
   @Override
   public void merge(InfluenceAccumulator other, int sign) {
     n += sign * other.n;
-    other.groups.forEach((group, g) -> update(group, sign * g[0], sign * g[1], sign * g[2]));
-  }
-
-  private void update(String group, long raters, long ratings, long sum) {
-    long[] g = groups.computeIfAbsent(group, x -> new long[3]);
-    g[0] += raters;
-    g[1] += ratings;
-    g[2] += sum;
-    if (g[0] == 0 && g[1] == 0 && g[2] == 0) {
-      groups.remove(group);
-    }
+    other.groups.forEach((group, g) -> groups.add(group, g, sign));
   }
 
   @Override
@@ -61,6 +50,6 @@ public final class InfluenceAccumulator
 
   /** Per rated group: {raters, ratings, sum of ratings}, by group id. */
   public Map<String, long[]> groups() {
-    return groups;
+    return groups.sorted();
   }
 }

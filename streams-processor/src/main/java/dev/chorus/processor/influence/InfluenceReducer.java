@@ -166,15 +166,15 @@ public final class InfluenceReducer
     }
     Map<String, Double> influence = new TreeMap<>();
     Map<String, Double> means = new TreeMap<>();
-    acc.groups()
-        .forEach(
-            (group, g) -> {
-              if (g[1] > 0) {
-                double mean = (double) g[2] / g[1];
-                means.put(group, mean);
-                influence.put(group, InfluenceMath.rebased(mean));
-              }
-            });
+    Map<String, long[]> byGroup = acc.groups();
+    byGroup.forEach(
+        (group, g) -> {
+          if (g[1] > 0) {
+            double mean = (double) g[2] / g[1];
+            means.put(group, mean);
+            influence.put(group, InfluenceMath.rebased(mean));
+          }
+        });
     InfluenceMath.Distribution dist = InfluenceMath.distribution(influence);
     List<GroupInfluence> groups = new ArrayList<>();
     means.forEach(
@@ -182,7 +182,7 @@ public final class InfluenceReducer
             groups.add(
                 new GroupInfluence(
                     group,
-                    (int) acc.groups().get(group)[0],
+                    (int) byGroup.get(group)[0],
                     mean,
                     influence.get(group),
                     dist.shares().get(group))));

@@ -2,7 +2,6 @@ package dev.chorus.processor.influence;
 
 import dev.chorus.processor.engine.Accumulator;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Decision reflections of one cell: reports n; per group how many reports named it as shaping,
@@ -29,7 +28,7 @@ public final class PatternAccumulator
   private long nonAdminShaped;
   private long hierarchyMode;
   private long coOwnership;
-  private final Map<String, long[]> groups = new TreeMap<>();
+  private final GroupCounts groups = new GroupCounts(4);
 
   @Override
   public void add(Report r, int sign) {
@@ -38,7 +37,7 @@ public final class PatternAccumulator
     nonAdminShaped += r.nonAdminShaped() ? sign : 0;
     hierarchyMode += r.hierarchyMode() ? sign : 0;
     coOwnership += r.coOwnership() ? sign : 0;
-    r.roles().forEach((group, roles) -> update(group, roles, sign));
+    r.roles().forEach((group, roles) -> groups.add(group, roles, sign));
   }
 
   @Override
@@ -48,19 +47,7 @@ public final class PatternAccumulator
     nonAdminShaped += sign * o.nonAdminShaped;
     hierarchyMode += sign * o.hierarchyMode;
     coOwnership += sign * o.coOwnership;
-    o.groups.forEach((group, roles) -> update(group, roles, sign));
-  }
-
-  private void update(String group, long[] roles, int sign) {
-    long[] g = groups.computeIfAbsent(group, x -> new long[4]);
-    boolean zero = true;
-    for (int i = 0; i < 4; i++) {
-      g[i] += sign * roles[i];
-      zero &= g[i] == 0;
-    }
-    if (zero) {
-      groups.remove(group);
-    }
+    o.groups.forEach((group, roles) -> groups.add(group, roles, sign));
   }
 
   @Override
@@ -87,7 +74,7 @@ public final class PatternAccumulator
 
   /** Per group: reports naming it {shaped, input, led, implemented}. */
   public Map<String, long[]> groups() {
-    return groups;
+    return groups.sorted();
   }
 
   public long breadth() {
