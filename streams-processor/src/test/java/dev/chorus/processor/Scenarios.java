@@ -1,16 +1,10 @@
 package dev.chorus.processor;
 
-import dev.chorus.avro.DecisionPattern;
 import dev.chorus.avro.DecisionReflection;
-import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InfluenceRating;
-import dev.chorus.avro.ItemDistribution;
-import dev.chorus.avro.ResponseRate;
 import dev.chorus.avro.Role;
 import dev.chorus.avro.Roster;
 import dev.chorus.avro.RosterCount;
-import dev.chorus.avro.ScaleChange;
-import dev.chorus.avro.ScaleScore;
 import dev.chorus.avro.SourceChannel;
 import dev.chorus.avro.SubmissionSource;
 import dev.chorus.avro.SurveySubmission;
@@ -53,13 +47,7 @@ public final class Scenarios {
 
   /** Output topic per record type. */
   public static Map<Class<?>, String> outputs(ChorusTopics topics) {
-    return Map.of(
-        ScaleScore.class, topics.scaleScores(),
-        ItemDistribution.class, topics.itemDistributions(),
-        ScaleChange.class, topics.scaleChanges(),
-        ResponseRate.class, topics.responseRates(),
-        InfluenceDistribution.class, topics.influence(),
-        DecisionPattern.class, topics.decisionPatterns());
+    return dev.chorus.processor.topology.MetricsTopology.outputTopics(topics);
   }
 
   /** A submission on day {@code day} (hours after midnight UTC in {@code hour}). */

@@ -6,8 +6,8 @@ import dev.chorus.avro.GroupPatternShare;
 import dev.chorus.avro.MetricCell;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.engine.BaseReducer;
 import dev.chorus.processor.engine.Cells;
-import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,32 +27,16 @@ import org.apache.avro.specific.SpecificRecordBase;
  * The transparency items are a scale like any other (scale scores).
  */
 public final class DecisionPatternsReducer
-    implements Reducer<PatternAccumulator.Report, PatternAccumulator> {
+    extends BaseReducer<PatternAccumulator.Report, PatternAccumulator> {
+
+  public DecisionPatternsReducer() {
+    super("decision-patterns", DecisionPattern.class, true, true);
+  }
 
   /** The single metric id of this reducer. */
   public static final String METRIC = "reflection";
 
   private String administrators = "administrators";
-
-  @Override
-  public String name() {
-    return "decision-patterns";
-  }
-
-  @Override
-  public Class<DecisionPattern> outputType() {
-    return DecisionPattern.class;
-  }
-
-  @Override
-  public boolean rolling() {
-    return true;
-  }
-
-  @Override
-  public boolean cohorts() {
-    return true;
-  }
 
   @Override
   public void contributions(

@@ -7,8 +7,8 @@ import dev.chorus.avro.MetricCell;
 import dev.chorus.avro.PerceptionGap;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.engine.BaseReducer;
 import dev.chorus.processor.engine.Cells;
-import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,11 @@ import org.apache.avro.specific.SpecificRecordBase;
  * counts distinct raters of the cell.
  */
 public final class InfluenceReducer
-    implements Reducer<InfluenceAccumulator.Ratings, InfluenceAccumulator> {
+    extends BaseReducer<InfluenceAccumulator.Ratings, InfluenceAccumulator> {
+
+  public InfluenceReducer() {
+    super("influence", InfluenceDistribution.class, true, true);
+  }
 
   private static final String ADMINISTRATOR = "ADMINISTRATOR";
 
@@ -36,26 +40,6 @@ public final class InfluenceReducer
 
   private final Map<String, String> groupOfRole = new HashMap<>();
   private final Map<String, String> roleOfGroup = new TreeMap<>();
-
-  @Override
-  public String name() {
-    return "influence";
-  }
-
-  @Override
-  public Class<InfluenceDistribution> outputType() {
-    return InfluenceDistribution.class;
-  }
-
-  @Override
-  public boolean rolling() {
-    return true;
-  }
-
-  @Override
-  public boolean cohorts() {
-    return true;
-  }
 
   @Override
   public void contributions(

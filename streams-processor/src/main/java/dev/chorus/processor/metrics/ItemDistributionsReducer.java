@@ -5,8 +5,8 @@ import dev.chorus.avro.ItemDistribution;
 import dev.chorus.avro.MetricCell;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.engine.BaseReducer;
 import dev.chorus.processor.engine.Cells;
-import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.scores.ItemAccumulator;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import java.time.Instant;
@@ -19,9 +19,8 @@ import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /** Answer counts per value of each scored item (domain spec §6), as given (not reverse-scored). */
-public final class ItemDistributionsReducer implements Reducer<Integer, ItemAccumulator> {
+public final class ItemDistributionsReducer extends BaseReducer<Integer, ItemAccumulator> {
 
-  private final boolean rolling;
   private final Map<Instrument, Map<String, String>> scaleOfItem = new IdentityHashMap<>();
   private final Map<String, String> scales = new HashMap<>();
 
@@ -30,27 +29,7 @@ public final class ItemDistributionsReducer implements Reducer<Integer, ItemAccu
    *     number of items)
    */
   public ItemDistributionsReducer(boolean rolling) {
-    this.rolling = rolling;
-  }
-
-  @Override
-  public String name() {
-    return "item-distributions";
-  }
-
-  @Override
-  public Class<ItemDistribution> outputType() {
-    return ItemDistribution.class;
-  }
-
-  @Override
-  public boolean rolling() {
-    return rolling;
-  }
-
-  @Override
-  public boolean cohorts() {
-    return true;
+    super("item-distributions", ItemDistribution.class, rolling, true);
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.chorus.avro.MetricCell;
 import dev.chorus.avro.ResponseRate;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.engine.BaseReducer;
 import dev.chorus.processor.engine.Cells;
-import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.scores.CountAccumulator;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import java.time.Instant;
@@ -16,30 +16,14 @@ import org.apache.avro.specific.SpecificRecordBase;
  * Respondents against the roster per school (and district), role group and cycle (domain spec §8).
  * Respondents are counted like any cell (suppressed below k_min); the roster count is always shown.
  */
-public final class ResponseRatesReducer implements Reducer<Boolean, CountAccumulator> {
+public final class ResponseRatesReducer extends BaseReducer<Boolean, CountAccumulator> {
+
+  public ResponseRatesReducer() {
+    super("response-rates", ResponseRate.class, false, false);
+  }
 
   /** The single metric id of this reducer. */
   public static final String METRIC = "respondents";
-
-  @Override
-  public String name() {
-    return "response-rates";
-  }
-
-  @Override
-  public Class<ResponseRate> outputType() {
-    return ResponseRate.class;
-  }
-
-  @Override
-  public boolean rolling() {
-    return false;
-  }
-
-  @Override
-  public boolean cohorts() {
-    return false;
-  }
 
   @Override
   public void contributions(

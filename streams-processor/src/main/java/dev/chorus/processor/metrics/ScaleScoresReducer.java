@@ -5,8 +5,8 @@ import dev.chorus.avro.ScaleKind;
 import dev.chorus.avro.ScaleScore;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.instrument.Instrument;
+import dev.chorus.processor.engine.BaseReducer;
 import dev.chorus.processor.engine.Cells;
-import dev.chorus.processor.engine.Reducer;
 import dev.chorus.processor.scores.ScaleAccumulator;
 import dev.chorus.processor.scores.ScaleScoring;
 import dev.chorus.processor.scores.ScaleStats;
@@ -20,33 +20,17 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /** Condition and indicator scores (domain spec §6): n, mean, sd, score_100, pct_favorable. */
 public final class ScaleScoresReducer
-    implements Reducer<ScaleScoring.Contribution, ScaleAccumulator> {
+    extends BaseReducer<ScaleScoring.Contribution, ScaleAccumulator> {
+
+  public ScaleScoresReducer() {
+    super("scale-scores", ScaleScore.class, true, true);
+  }
 
   /** What a published scale needs from its instrument. */
   private record ScaleInfo(ScaleKind kind, int points) {}
 
   private final Map<Instrument, ScaleScoring> scorings = new IdentityHashMap<>();
   private final Map<String, ScaleInfo> scales = new HashMap<>();
-
-  @Override
-  public String name() {
-    return "scale-scores";
-  }
-
-  @Override
-  public Class<ScaleScore> outputType() {
-    return ScaleScore.class;
-  }
-
-  @Override
-  public boolean rolling() {
-    return true;
-  }
-
-  @Override
-  public boolean cohorts() {
-    return true;
-  }
 
   @Override
   public void contributions(

@@ -1,13 +1,7 @@
 package dev.chorus.processor.topology;
 
-import dev.chorus.avro.DecisionPattern;
-import dev.chorus.avro.InfluenceDistribution;
 import dev.chorus.avro.InstrumentDefinition;
-import dev.chorus.avro.ItemDistribution;
-import dev.chorus.avro.ResponseRate;
 import dev.chorus.avro.Roster;
-import dev.chorus.avro.ScaleChange;
-import dev.chorus.avro.ScaleScore;
 import dev.chorus.avro.SurveySubmission;
 import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.instrument.Instrument;
@@ -77,14 +71,7 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
     this.emitState = context.getStateStore(MetricsTopology.EMIT_STATE_STORE);
     this.instrumentStore = context.getStateStore(MetricsTopology.INSTRUMENTS_STORE);
     this.instruments.clear();
-    Map<Class<?>, String> outputs =
-        Map.of(
-            ScaleScore.class, topics.scaleScores(),
-            ItemDistribution.class, topics.itemDistributions(),
-            ScaleChange.class, topics.scaleChanges(),
-            ResponseRate.class, topics.responseRates(),
-            InfluenceDistribution.class, topics.influence(),
-            DecisionPattern.class, topics.decisionPatterns());
+    Map<Class<?>, String> outputs = MetricsTopology.outputTopics(topics);
     this.aggregates =
         Aggregates.standard(
             settings.aggregates(), settings.rollingItemDistributions(), outputs, this::instrument);

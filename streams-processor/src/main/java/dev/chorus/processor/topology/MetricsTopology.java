@@ -50,6 +50,17 @@ public final class MetricsTopology {
 
   private MetricsTopology() {}
 
+  /** The topic each published record type goes to. */
+  public static Map<Class<?>, String> outputTopics(ChorusTopics topics) {
+    return Map.of(
+        dev.chorus.avro.ScaleScore.class, topics.scaleScores(),
+        dev.chorus.avro.ItemDistribution.class, topics.itemDistributions(),
+        dev.chorus.avro.ScaleChange.class, topics.scaleChanges(),
+        dev.chorus.avro.ResponseRate.class, topics.responseRates(),
+        dev.chorus.avro.InfluenceDistribution.class, topics.influence(),
+        dev.chorus.avro.DecisionPattern.class, topics.decisionPatterns());
+  }
+
   /**
    * Adds the topology.
    *
