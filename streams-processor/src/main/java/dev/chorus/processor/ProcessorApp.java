@@ -75,6 +75,9 @@ public final class ProcessorApp implements AutoCloseable {
     // Exactly-once defaults to a 100 ms commit, which flushes state that often; publication runs
     // every CHORUS_EMIT_INTERVAL_MS anyway, so half a second keeps freshness and saves the work.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
+    // One bounded pool of native memory for every RocksDB store instead of one per store.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+    p.put(BoundedRocksDb.TOTAL_BYTES_CONFIG, Long.toString((long) config.rocksDbMemoryMb() << 20));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     // Internal topics take the broker's default replication factor (1 locally, 3 in production).
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);

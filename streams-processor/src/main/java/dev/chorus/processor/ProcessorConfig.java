@@ -24,6 +24,7 @@ public record ProcessorConfig(
     Path stateDir,
     int kMin,
     int threads,
+    int rocksDbMemoryMb,
     List<Integer> rollingWindowDays,
     int graceDays,
     Double responseGate,
@@ -61,6 +62,10 @@ public record ProcessorConfig(
           new Setting(
               "CHORUS_K_MIN", "5", "minimum distinct respondents per published cell (at least 3)"),
           new Setting("CHORUS_PROCESSOR_THREADS", "1", "stream threads"),
+          new Setting(
+              "CHORUS_PROCESSOR_ROCKSDB_MEMORY_MB",
+              "64",
+              "native memory shared by all local state stores (block cache and memtables)"),
           new Setting(
               "CHORUS_ROLLING_WINDOWS",
               "30,90",
@@ -119,6 +124,7 @@ public record ProcessorConfig(
     Reader r = new Reader(env);
     int kMin = r.number("CHORUS_K_MIN", SmallCellPolicy.K_MIN_FLOOR, "(domain spec §9)");
     int threads = r.number("CHORUS_PROCESSOR_THREADS", 1, "");
+    int rocksDb = r.number("CHORUS_PROCESSOR_ROCKSDB_MEMORY_MB", 8, "");
     List<Integer> windows = new ArrayList<>();
     for (String part : r.text("CHORUS_ROLLING_WINDOWS").split(",")) {
       if (part.isBlank()) {
@@ -188,6 +194,7 @@ public record ProcessorConfig(
         Path.of(r.text("CHORUS_PROCESSOR_STATE_DIR")).toAbsolutePath(),
         kMin,
         threads,
+        rocksDb,
         List.copyOf(windows),
         grace,
         gate,

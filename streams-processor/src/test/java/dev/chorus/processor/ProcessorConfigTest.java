@@ -20,7 +20,9 @@ class ProcessorConfigTest {
     assertThat(config.streamsOverrides()).containsEntry("commit.interval.ms", "250");
     assertThat(ProcessorApp.streamsProperties(config))
         .containsEntry("processing.guarantee", "exactly_once_v2")
-        .containsEntry("commit.interval.ms", "250");
+        .containsEntry("commit.interval.ms", "250")
+        .containsEntry("rocksdb.config.setter", BoundedRocksDb.class)
+        .containsEntry(BoundedRocksDb.TOTAL_BYTES_CONFIG, Long.toString(64L << 20));
   }
 
   @Test
