@@ -188,7 +188,9 @@ public final class Aggregates {
     SurveySubmission first = after.latest().submission();
     DistrictState d = districts.computeIfAbsent(first.getDistrictId(), k -> new DistrictState());
     for (RespondentHistory.Entry e : after.entries()) {
-      d.observe(e);
+      if (before == null || !before.contains(id(e))) {
+        d.observe(e); // only the new entry: the others were observed when they arrived
+      }
     }
     Map<String, Effect> effects = new LinkedHashMap<>();
     RespondentHistory.Entry oldLatest = before == null ? null : before.latest();
