@@ -1,9 +1,8 @@
 package dev.chorus.processor;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.kafka.TopicCreator;
+import dev.chorus.ops.OpsServer;
 import dev.chorus.processor.topology.MetricsTopology;
 import dev.chorus.processor.topology.ProcessorMetrics;
 import dev.chorus.registry.RegistryClientConfig;
@@ -11,10 +10,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +34,7 @@ public final class ProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
 
   private final KafkaStreams streams;
-  private final HttpServer http;
+  private final OpsServer http;
   private final ProcessorMetrics metrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final CountDownLatch ended;
@@ -48,7 +43,7 @@ public final class ProcessorApp implements AutoCloseable {
 
   private ProcessorApp(
       KafkaStreams streams,
-      HttpServer http,
+      OpsServer http,
       ProcessorMetrics metrics,
       KafkaStreamsMetrics streamsMetrics,
       CountDownLatch ended) {
@@ -103,7 +98,16 @@ public final class ProcessorApp implements AutoCloseable {
     KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties(config));
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    HttpServer http = http(config, streams, registry);
+    OpsServer http =
+        OpsServer.start(
+            config.httpHost(),
+            config.httpPort(),
+            "CHORUS_PROCESSOR_HTTP_PORT",
+            () -> {
+              KafkaStreams.State state = streams.state();
+              return new OpsServer.Health(state.isRunningOrRebalancing(), state.toString());
+            },
+            registry);
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error(
@@ -128,7 +132,7 @@ public final class ProcessorApp implements AutoCloseable {
     try {
       if (!running.await(120, TimeUnit.SECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
         streams.close(Duration.ofSeconds(10));
-        http.stop(0);
+        http.close();
         throw new IllegalStateException(
             "The processor did not reach RUNNING (state " + streams.state() + ")");
       }
@@ -139,59 +143,9 @@ public final class ProcessorApp implements AutoCloseable {
     return new ProcessorApp(streams, http, metrics, streamsMetrics, ended);
   }
 
-  private static HttpServer http(
-      ProcessorConfig config, KafkaStreams streams, PrometheusMeterRegistry registry) {
-    try {
-      HttpServer server =
-          HttpServer.create(new InetSocketAddress(config.httpHost(), config.httpPort()), 16);
-      server.createContext(
-          "/health",
-          exchange -> {
-            KafkaStreams.State state = streams.state();
-            boolean up = state.isRunningOrRebalancing();
-            respond(
-                exchange,
-                up ? 200 : 503,
-                "application/json",
-                "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}");
-          });
-      server.createContext(
-          "/metrics",
-          exchange ->
-              respond(
-                  exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-      server.start();
-      return server;
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "Cannot serve /health and /metrics on "
-              + config.httpHost()
-              + ":"
-              + config.httpPort()
-              + " (CHORUS_PROCESSOR_HTTP_PORT): "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    if (!exchange.getRequestMethod().equals("GET")) {
-      exchange.sendResponseHeaders(405, -1);
-      exchange.close();
-      return;
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
   /** Address of /health and /metrics. */
   public String httpUrl() {
-    return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort();
+    return http.url();
   }
 
   /** The processor's own meters. */
@@ -211,10 +165,11 @@ public final class ProcessorApp implements AutoCloseable {
     }
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
-    http.stop(0);
+    http.close();
   }
 
-  private static void ensureTopics(String bootstrap, ChorusTopics topics) {
+  /** Creates the processor's input and output topics if missing. */
+  public static void ensureTopics(String bootstrap, ChorusTopics topics) {
     TopicCreator.ensure(
         bootstrap,
         List.of(

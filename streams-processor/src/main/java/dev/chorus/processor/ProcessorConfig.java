@@ -1,12 +1,13 @@
 package dev.chorus.processor;
 
+import dev.chorus.config.EnvSettings;
+import dev.chorus.config.EnvSettings.Setting;
 import dev.chorus.processor.engine.Aggregates;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import dev.chorus.processor.topology.MetricsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,18 +40,9 @@ public record ProcessorConfig(
   /** Environment variables with this prefix set Kafka Streams properties directly. */
   public static final String STREAMS_PREFIX = "CHORUS_STREAMS_";
 
-  /** One documented setting. */
-  public record Setting(String env, String defaultValue, String doc) {}
-
   public static final List<Setting> SETTINGS =
-      List.of(
-          new Setting(
-              "CHORUS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers"),
-          new Setting(
-              "CHORUS_SCHEMA_REGISTRY_URL",
-              "http://127.0.0.1:8081",
-              "Confluent-compatible schema registry URL(s)"),
-          new Setting("CHORUS_TOPIC_PREFIX", "chorus.", "prefix of every Chorus topic name"),
+      EnvSettings.concat(
+          EnvSettings.KAFKA,
           new Setting(
               "CHORUS_PROCESSOR_APPLICATION_ID",
               "chorus-processor",
@@ -121,7 +113,7 @@ public record ProcessorConfig(
    * @throws IllegalArgumentException listing every bad variable
    */
   public static ProcessorConfig fromEnvironment(Map<String, String> env) {
-    Reader r = new Reader(env);
+    EnvSettings r = new EnvSettings(SETTINGS, env);
     int kMin = r.number("CHORUS_K_MIN", SmallCellPolicy.K_MIN_FLOOR, "(domain spec §9)");
     int threads = r.number("CHORUS_PROCESSOR_THREADS", 1, "");
     int rocksDb = r.number("CHORUS_PROCESSOR_ROCKSDB_MEMORY_MB", 8, "");
@@ -137,7 +129,7 @@ public record ProcessorConfig(
         }
         windows.add(days);
       } catch (NumberFormatException e) {
-        r.problems.add(
+        r.problem(
             "CHORUS_ROLLING_WINDOWS must list whole numbers of days 1..366, got '"
                 + r.text("CHORUS_ROLLING_WINDOWS")
                 + "'");
@@ -154,7 +146,7 @@ public record ProcessorConfig(
           throw new NumberFormatException();
         }
       } catch (NumberFormatException e) {
-        r.problems.add(
+        r.problem(
             "CHORUS_RESPONSE_GATE must be a rate in (0, 1] such as 0.5, or off, got '"
                 + gateText
                 + "'");
@@ -162,20 +154,10 @@ public record ProcessorConfig(
     }
     int emitMs = r.number("CHORUS_EMIT_INTERVAL_MS", 10, "");
     int backlogMs = r.number("CHORUS_BACKLOG_EMIT_INTERVAL_MS", 10, "");
-    String items = r.text("CHORUS_ROLLING_ITEM_DISTRIBUTIONS").toLowerCase(Locale.ROOT);
-    if (!items.equals("true") && !items.equals("false")) {
-      r.problems.add(
-          "CHORUS_ROLLING_ITEM_DISTRIBUTIONS must be true or false, got '" + items + "'");
-    }
+    boolean items = r.flag("CHORUS_ROLLING_ITEM_DISTRIBUTIONS");
     int partitions = r.number("CHORUS_PROCESSOR_PARTITIONS", 1, "");
-    int port = r.number("CHORUS_PROCESSOR_HTTP_PORT", 0, "");
-    if (port > 65535) {
-      r.problems.add("CHORUS_PROCESSOR_HTTP_PORT must be a port 0..65535, got " + port);
-    }
-    if (!r.problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Invalid processor configuration:\n  - " + String.join("\n  - ", r.problems));
-    }
+    int port = r.port("CHORUS_PROCESSOR_HTTP_PORT");
+    r.validate("processor");
     // CHORUS_STREAMS_CONSUMER_SESSION_TIMEOUT_MS=6000 -> consumer.session.timeout.ms=6000
     Map<String, String> overrides = new TreeMap<>();
     env.forEach(
@@ -200,46 +182,10 @@ public record ProcessorConfig(
         gate,
         emitMs,
         backlogMs,
-        items.equals("true"),
+        items,
         partitions,
         r.text("CHORUS_PROCESSOR_HTTP_HOST"),
         port,
         Map.copyOf(overrides));
-  }
-
-  /** Looks settings up by name, with defaults, collecting problems. */
-  private static final class Reader {
-    final Map<String, String> values = new LinkedHashMap<>();
-    final List<String> problems = new ArrayList<>();
-
-    Reader(Map<String, String> env) {
-      for (Setting s : SETTINGS) {
-        String value = env.get(s.env());
-        values.put(s.env(), value == null || value.isBlank() ? s.defaultValue() : value.trim());
-      }
-    }
-
-    String text(String name) {
-      String value = values.get(name);
-      if (value == null) {
-        throw new IllegalArgumentException("undeclared setting " + name);
-      }
-      return value;
-    }
-
-    int number(String name, int min, String why) {
-      String value = text(name);
-      try {
-        int n = Integer.parseInt(value);
-        if (n < min) {
-          problems.add(
-              name + " must be at least " + min + (why.isEmpty() ? "" : " " + why) + ", got " + n);
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        problems.add(name + " must be a whole number, got '" + value + "'");
-        return min;
-      }
-    }
   }
 }

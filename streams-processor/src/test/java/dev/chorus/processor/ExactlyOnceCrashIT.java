@@ -15,8 +15,6 @@ import dev.chorus.testkit.ChorusIntegrationTest;
 import dev.chorus.testkit.ChorusStack;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,16 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactlyOnceCrashIT {
 
   private static final Instrument INSTRUMENT = InstrumentLoader.defaultInstrument();
-  private static final List<String> ITEMS =
-      List.of(
-          "vision_strategy_1",
-          "vision_strategy_2",
-          "trust_respect_1",
-          "shared_influence_1",
-          "burnout_risk");
-  private static final Role[] ROLES = {
-    Role.TEACHER, Role.TEACHER, Role.TEACHER, Role.PARAPROFESSIONAL, Role.ADMINISTRATOR
-  };
 
   @Test
   void killedMidStreamAndRestartedEqualsTheOracle(ChorusStack stack, @TempDir Path dir)
@@ -134,40 +122,8 @@ class ExactlyOnceCrashIT {
   }
 
   private static List<SurveySubmission> generate(Random random) {
-    List<SurveySubmission> all = new ArrayList<>();
-    int id = 0;
-    for (String school : List.of("lincoln", "roosevelt", "adams", "king")) {
-      for (int r = 0; r < 40; r++) {
-        String key = random.nextInt(8) == 0 ? null : school + "-r" + r;
-        int versions = key == null ? 1 : 1 + random.nextInt(3);
-        for (int v = 0; v < versions; v++) {
-          Map<String, Integer> answers = new HashMap<>();
-          for (String item : ITEMS) {
-            if (random.nextInt(5) != 0) {
-              answers.put(item, 1 + random.nextInt(5));
-            }
-          }
-          SurveySubmission s =
-              Scenarios.submission(
-                  "s" + id++,
-                  school,
-                  random.nextInt(4) == 0 ? "2026-spring" : "2026-fall",
-                  key,
-                  ROLES[random.nextInt(ROLES.length)],
-                  random.nextInt(12),
-                  random.nextInt(24),
-                  answers,
-                  random.nextInt(5) == 0 ? List.of("pilot") : List.of());
-          Scenarios.withInfluence(s, random);
-          all.add(s);
-          if (random.nextInt(10) == 0) {
-            all.add(s);
-          }
-        }
-      }
-    }
-    Collections.shuffle(all, random);
-    return all;
+    return Scenarios.district(
+        random, "d1", List.of("lincoln", "roosevelt", "adams", "king"), 40, 12);
   }
 
   private static Process launch(Map<String, String> env, Path log) throws Exception {

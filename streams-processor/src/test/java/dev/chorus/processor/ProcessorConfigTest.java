@@ -73,7 +73,7 @@ class ProcessorConfigTest {
   @Test
   void everySettingIsDocumentedWithItsDefault() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "operators.md"));
-    for (ProcessorConfig.Setting setting : ProcessorConfig.SETTINGS) {
+    for (dev.chorus.config.EnvSettings.Setting setting : ProcessorConfig.SETTINGS) {
       assertThat(doc).contains("| `" + setting.env() + "` | `" + setting.defaultValue() + "` | ");
     }
   }

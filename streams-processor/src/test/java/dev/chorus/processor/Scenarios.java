@@ -139,6 +139,53 @@ public final class Scenarios {
     return input;
   }
 
+  /**
+   * A larger district: {@code respondents} staff per school over {@code days} days, three in four
+   * in cycle 2026-fall and the rest in 2026-spring, schools differing in their answers (each school
+   * leans a step lower, not at all or a step higher), resubmissions, duplicate deliveries,
+   * anonymous respondents, cohort tags and influence ratings; shuffled.
+   */
+  public static List<SurveySubmission> district(
+      Random random, String district, List<String> schools, int respondents, int days) {
+    List<SurveySubmission> all = new ArrayList<>();
+    int id = 0;
+    for (int index = 0; index < schools.size(); index++) {
+      String school = schools.get(index);
+      int lean = index % 3 - 1;
+      for (int r = 0; r < respondents; r++) {
+        String key = random.nextInt(8) == 0 ? null : school + "-r" + r;
+        int versions = key == null ? 1 : 1 + random.nextInt(3);
+        for (int v = 0; v < versions; v++) {
+          Map<String, Integer> answers = new HashMap<>();
+          for (String item : ITEMS) {
+            if (random.nextInt(5) != 0) {
+              answers.put(item, Math.max(1, Math.min(5, 1 + random.nextInt(5) + lean)));
+            }
+          }
+          SurveySubmission s =
+              submission(
+                  district + "-s" + id++,
+                  school,
+                  random.nextInt(4) == 0 ? "2026-spring" : "2026-fall",
+                  key,
+                  ROLES[random.nextInt(ROLES.length)],
+                  random.nextInt(days),
+                  random.nextInt(24),
+                  answers,
+                  random.nextInt(5) == 0 ? List.of("pilot") : List.of());
+          s.put("district_id", district);
+          withInfluence(s, random);
+          all.add(s);
+          if (random.nextInt(10) == 0) {
+            all.add(s);
+          }
+        }
+      }
+    }
+    Collections.shuffle(all, random);
+    return all;
+  }
+
   private static final List<String> AREAS = List.of("budget_resources", "professional_learning");
   private static final List<String> GROUPS = List.of("administrators", "teachers", "families");
 

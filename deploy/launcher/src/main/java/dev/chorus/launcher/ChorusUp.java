@@ -1,13 +1,13 @@
 package dev.chorus.launcher;
 
+import dev.chorus.contracts.ReportingModel;
 import dev.chorus.ingest.IngestService;
-import dev.chorus.ingest.config.IngestConfig;
 import dev.chorus.local.LocalStack;
 import dev.chorus.local.LocalStackConfig;
+import dev.chorus.local.clickhouse.ClickHouseUsers;
 import dev.chorus.processor.ProcessorApp;
-import dev.chorus.processor.ProcessorConfig;
+import dev.chorus.sink.SinkApp;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -56,59 +56,30 @@ public final class ChorusUp {
       return;
     }
     long started = System.nanoTime();
-    LocalStack stack;
-    IngestService ingest;
-    ProcessorApp processor;
-    LocalDistricts.LocalFiles districts =
-        LocalDistricts.ensure(stackConfig.dataDir().resolve("ingest"));
+    LocalPipeline pipeline;
     try {
-      stack = LocalStack.start(stackConfig);
+      pipeline = LocalPipeline.start(stackConfig, ingestPort, System.getenv());
     } catch (RuntimeException e) {
       LOG.error("chorus up failed: {}", e.getMessage(), e);
       System.exit(1);
       return;
     }
-    try {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      env.put("CHORUS_INGEST_PORT", ingestPort);
-      env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-      env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
-      env.put("CHORUS_INGEST_DATA_DIR", stackConfig.dataDir().resolve("ingest").toString());
-      env.put("CHORUS_DISTRICTS_FILE", districts.districtsFile().toString());
-      ingest = IngestService.start(IngestConfig.fromEnvironment(env));
-    } catch (RuntimeException e) {
-      LOG.error("chorus up: the ingest service failed to start: {}", e.getMessage(), e);
-      stack.close();
-      System.exit(1);
-      return;
-    }
-    try {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      env.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-      env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
-      env.put("CHORUS_PROCESSOR_STATE_DIR", stackConfig.dataDir().resolve("processor").toString());
-      processor = ProcessorApp.start(ProcessorConfig.fromEnvironment(env));
-    } catch (RuntimeException e) {
-      LOG.error("chorus up: the streams processor failed to start: {}", e.getMessage(), e);
-      ingest.close();
-      stack.close();
-      System.exit(1);
-      return;
-    }
     CountDownLatch stopped = new CountDownLatch(1);
-    ProcessorApp runningProcessor = processor;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("\nStopping Chorus…");
-                  ingest.close();
-                  runningProcessor.close();
-                  stack.close();
+                  pipeline.close();
                   System.out.println("Stopped.");
                   stopped.countDown();
                 },
                 "chorus-shutdown"));
+    LocalStack stack = pipeline.stack();
+    IngestService ingest = pipeline.ingest();
+    ProcessorApp processor = pipeline.processor();
+    SinkApp sink = pipeline.sink();
+    LocalDistricts.LocalFiles districts = pipeline.districts();
     String ingestUrl = "http://127.0.0.1:" + ingest.port();
     System.out.printf(
         """
@@ -118,6 +89,7 @@ public final class ChorusUp {
         %s  Ingest API       %s   (OpenAPI: %s/openapi.yaml, health: %s/health/ready)
           Processor        %s   (health: %s/health, metrics: %s/metrics)
                            scores, item distributions, changes, response rates on chorus.scores.* / chorus.response.rates
+        %s
 
         Local district '%s', admin token (also in %s):
           %s
@@ -138,6 +110,7 @@ public final class ChorusUp {
         processor.httpUrl(),
         processor.httpUrl(),
         processor.httpUrl(),
+        sink == null ? "" : describeSink(sink, stack),
         LocalDistricts.DISTRICT,
         stackConfig.dataDir().resolve("ingest").resolve("local-token"),
         districts.token(),
@@ -145,5 +118,27 @@ public final class ChorusUp {
         LocalDistricts.DISTRICT,
         LocalDistricts.DISTRICT);
     stopped.await();
+  }
+
+  private static String describeSink(SinkApp sink, LocalStack stack) {
+    return String.format(
+        """
+          ClickHouse sink  %s   (health: %s/health, metrics: %s/metrics)
+
+        Analysts (read-only views in %s; docs/analysts.md):
+          %s?user=%s&password=%s
+          curl '%s/?user=%s&password=%s' --data 'SELECT * FROM %s.current_scores LIMIT 10'
+        """,
+        sink.httpUrl(),
+        sink.httpUrl(),
+        sink.httpUrl(),
+        ReportingModel.REPORTING_DATABASE,
+        stack.clickhouse().jdbcUrl(),
+        ReportingModel.ANALYST,
+        ClickHouseUsers.LOCAL_ANALYST_PASSWORD,
+        stack.clickhouse().httpUrl(),
+        ReportingModel.ANALYST,
+        ClickHouseUsers.LOCAL_ANALYST_PASSWORD,
+        ReportingModel.REPORTING_DATABASE);
   }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.local;
 
 import dev.chorus.local.clickhouse.ChdbEngine;
+import dev.chorus.local.clickhouse.ClickHouseUsers;
 import dev.chorus.local.clickhouse.LocalClickHouse;
 import dev.chorus.local.kafka.KafkaBroker;
 import dev.chorus.local.registry.EmbeddedSchemaRegistry;
@@ -17,7 +18,7 @@ public final class LocalStack implements AutoCloseable {
 
   private final KafkaBroker kafka;
   private EmbeddedSchemaRegistry registry;
-  private final LocalClickHouse clickhouse;
+  private LocalClickHouse clickhouse;
 
   private LocalStack(
       KafkaBroker kafka, EmbeddedSchemaRegistry registry, LocalClickHouse clickhouse) {
@@ -44,13 +45,14 @@ public final class LocalStack implements AutoCloseable {
               config.registryPort(),
               EmbeddedSchemaRegistry.DEFAULT_TOPIC);
       if (engine != null) {
+        java.nio.file.Path home = config.dataDir().resolve("clickhouse");
         clickhouse =
             LocalClickHouse.start(
                 engine,
-                config.dataDir().resolve("clickhouse"),
+                home,
                 config.clickhouseHttpPort(),
                 config.clickhouseTcpPort(),
-                null);
+                ClickHouseUsers.write(home, config.analystDistricts()));
       }
       return new LocalStack(kafka, registry, clickhouse);
     } catch (RuntimeException e) {
@@ -80,6 +82,16 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedSchemaRegistry.start(
             kafka.bootstrapServers(), port, EmbeddedSchemaRegistry.DEFAULT_TOPIC);
     return registry;
+  }
+
+  /** Stops ClickHouse (keeping its data): what an outage looks like to clients. */
+  public synchronized void stopClickHouse() {
+    clickhouse.close();
+  }
+
+  /** Starts a stopped ClickHouse again on the same ports with the same data and users. */
+  public synchronized void startClickHouse() {
+    clickhouse = clickhouse.restart();
   }
 
   /** The local ClickHouse, or null when started without it. */

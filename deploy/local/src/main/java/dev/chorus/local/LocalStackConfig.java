@@ -14,6 +14,7 @@ import java.util.function.Function;
  *
  * @param dataDir where Kafka and ClickHouse keep their data (a restart continues from it)
  * @param cacheDir where the ClickHouse engine download is cached
+ * @param analystDistricts districts that get a ClickHouse analyst user restricted to their rows
  */
 public record LocalStackConfig(
     Path dataDir,
@@ -23,7 +24,8 @@ public record LocalStackConfig(
     int registryPort,
     int clickhouseHttpPort,
     int clickhouseTcpPort,
-    boolean clickhouse) {
+    boolean clickhouse,
+    List<String> analystDistricts) {
 
   /** One documented setting. */
   public record Setting(String flag, String env, String defaultValue, String doc) {}
@@ -60,11 +62,21 @@ public record LocalStackConfig(
               "9000",
               "ClickHouse native port"),
           new Setting(
+              "--analyst-districts",
+              "CHORUS_ANALYST_DISTRICTS",
+              "demo",
+              "districts (comma-separated) that get a ClickHouse user chorus_analyst_<district>"
+                  + " seeing only their rows"),
+          new Setting(
               "--no-clickhouse", "CHORUS_NO_CLICKHOUSE", "false", "skip the local ClickHouse"));
+
+  /** Districts with their own analyst user in {@link #ephemeral} stacks. */
+  public static final List<String> TEST_DISTRICTS = List.of("demo", "north", "south");
 
   /** Settings for tests: everything on free ports under {@code dataDir}. */
   public static LocalStackConfig ephemeral(Path dataDir) {
-    return new LocalStackConfig(dataDir, ChdbEngine.defaultCacheDir(), 0, 0, 0, 0, 0, true);
+    return new LocalStackConfig(
+        dataDir, ChdbEngine.defaultCacheDir(), 0, 0, 0, 0, 0, true, TEST_DISTRICTS);
   }
 
   /**
@@ -124,11 +136,28 @@ public record LocalStackConfig(
             port.apply("--registry-port"),
             port.apply("--clickhouse-http-port"),
             port.apply("--clickhouse-tcp-port"),
-            !Boolean.parseBoolean(values.get("--no-clickhouse")));
+            !Boolean.parseBoolean(values.get("--no-clickhouse")),
+            districts(values.get("--analyst-districts"), problems));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
     return config;
+  }
+
+  private static List<String> districts(String raw, List<String> problems) {
+    List<String> districts = new ArrayList<>();
+    for (String part : raw.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        dev.chorus.contracts.ReportingModel.districtAnalyst(part.trim());
+        districts.add(part.trim());
+      } catch (IllegalArgumentException e) {
+        problems.add("--analyst-districts (or CHORUS_ANALYST_DISTRICTS): " + e.getMessage());
+      }
+    }
+    return List.copyOf(districts);
   }
 
   /** Help text listing every setting. */

@@ -36,6 +36,22 @@ public interface ChorusStack extends AutoCloseable {
     return "";
   }
 
+  /** Password of the sink's writer user ({@code chorus_writer}). */
+  default String clickhouseWriterPassword() {
+    return dev.chorus.local.clickhouse.ClickHouseUsers.LOCAL_WRITER_PASSWORD;
+  }
+
+  /** Password of the analyst users ({@code chorus_analyst}, {@code chorus_analyst_<district>}). */
+  default String clickhouseAnalystPassword() {
+    return dev.chorus.local.clickhouse.ClickHouseUsers.LOCAL_ANALYST_PASSWORD;
+  }
+
+  /** Stops ClickHouse keeping its data (an outage); only where {@link #supportsRestarts()}. */
+  void stopClickHouse();
+
+  /** Starts a stopped ClickHouse again with the same address and data. */
+  void startClickHouse();
+
   /** Whether {@link #restartSchemaRegistry()} and Kafka outages can be simulated. */
   boolean supportsRestarts();
 

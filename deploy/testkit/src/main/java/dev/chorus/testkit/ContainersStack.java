@@ -37,7 +37,13 @@ final class ContainersStack implements ChorusStack {
             .dependsOn(kafka);
     clickhouse =
         new ClickHouseContainer(
-            image("chorus.it.clickhouse.image", "clickhouse/clickhouse-server:25.3"));
+                image("chorus.it.clickhouse.image", "clickhouse/clickhouse-server:25.3"))
+            // The same writer and analyst users as the local server, as a users.d overlay.
+            .withCopyToContainer(
+                org.testcontainers.images.builder.Transferable.of(
+                    dev.chorus.local.clickhouse.ClickHouseUsers.overlay(
+                        dev.chorus.local.LocalStackConfig.TEST_DISTRICTS)),
+                "/etc/clickhouse-server/users.d/chorus.xml");
     kafka.start();
     registry.start();
     clickhouse.start();
@@ -102,6 +108,18 @@ final class ContainersStack implements ChorusStack {
   public void startKafka() {
     throw new UnsupportedOperationException(
         "Kafka outages are simulated only with the local stack");
+  }
+
+  @Override
+  public void stopClickHouse() {
+    throw new UnsupportedOperationException(
+        "ClickHouse outages are simulated only with the local stack");
+  }
+
+  @Override
+  public void startClickHouse() {
+    throw new UnsupportedOperationException(
+        "ClickHouse outages are simulated only with the local stack");
   }
 
   @Override

@@ -72,6 +72,16 @@ final class LocalProcessStack implements ChorusStack {
   }
 
   @Override
+  public void stopClickHouse() {
+    stack.stopClickHouse();
+  }
+
+  @Override
+  public void startClickHouse() {
+    stack.startClickHouse();
+  }
+
+  @Override
   public void close() {
     stack.close();
     try (Stream<Path> paths = Files.walk(dataDir)) {

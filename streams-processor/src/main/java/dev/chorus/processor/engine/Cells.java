@@ -5,6 +5,7 @@ import dev.chorus.avro.Suppression;
 import dev.chorus.avro.SuppressionReason;
 import dev.chorus.avro.WindowKind;
 import dev.chorus.avro.WindowSpec;
+import dev.chorus.contracts.CellKey;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ public final class Cells {
   public static final String ALL = "ALL";
 
   /** Key segment standing for "the district rollup" or "all cohorts". */
-  public static final String ANY = "*";
+  public static final String ANY = CellKey.ANY;
 
   private Cells() {}
 
@@ -37,28 +38,20 @@ public final class Cells {
     return new MetricCell(district, school, cycle, window, roleGroup, cohort);
   }
 
-  /**
-   * The record key of a cell's metric: {@code district|school|cycle|window|metric|role
-   * group|cohort}, where school and cohort are {@code *} for the district rollup and all cohorts,
-   * and window is {@code CTD} or {@code R<days>@<as of>}.
-   */
+  /** The record key of a cell's metric ({@link CellKey}). */
   public static String key(MetricCell cell, String metricId) {
     WindowSpec w = cell.getWindow();
-    String window =
-        w.getKind() == WindowKind.ROLLING ? "R" + w.getDays() + "@" + w.getAsOf() : "CTD";
-    return cell.getDistrictId()
-        + "|"
-        + (cell.getSchoolId() == null ? ANY : cell.getSchoolId())
-        + "|"
-        + cell.getCycle()
-        + "|"
-        + window
-        + "|"
-        + metricId
-        + "|"
-        + cell.getRoleGroup()
-        + "|"
-        + (cell.getCohort() == null ? ANY : cell.getCohort());
+    boolean rolling = w.getKind() == WindowKind.ROLLING;
+    return new CellKey(
+            cell.getDistrictId(),
+            cell.getSchoolId(),
+            cell.getCycle(),
+            rolling ? w.getDays() : null,
+            rolling ? w.getAsOf() : null,
+            metricId,
+            cell.getRoleGroup(),
+            cell.getCohort())
+        .format();
   }
 
   /** The Avro form of a suppression decision. */

@@ -52,7 +52,7 @@ public final class IngestBenchmark {
     long bytes = generate(csv, rows, schools, InstrumentLoader.defaultInstrument());
     System.out.printf("Generated %,d rows (%.1f MiB) in %s%n", rows, bytes / 1048576.0, csv);
     LocalStackConfig config =
-        new LocalStackConfig(work.resolve("stack"), work, 0, 0, 0, 0, 0, false);
+        new LocalStackConfig(work.resolve("stack"), work, 0, 0, 0, 0, 0, false, List.of());
     try (LocalStack stack = LocalStack.start(config)) {
       var districts = LocalDistricts.ensure(work.resolve("ingest"));
       int port = Ports.resolve(0);

@@ -68,7 +68,7 @@ public final class ProcessorBenchmark {
     }
     Path work = Files.createTempDirectory("chorus-bench-processor-");
     LocalStackConfig config =
-        new LocalStackConfig(work.resolve("stack"), work, 0, 0, 0, 0, 0, false);
+        new LocalStackConfig(work.resolve("stack"), work, 0, 0, 0, 0, 0, false, List.of());
     try (LocalStack stack = LocalStack.start(config)) {
       ChorusTopics topics = new ChorusTopics("chorus.");
       String bootstrap = stack.kafka().bootstrapServers();

@@ -41,12 +41,31 @@ public final class LocalClickHouse implements AutoCloseable {
   private final int httpPort;
   private final int tcpPort;
   private final Path log;
+  private final Path engine;
+  private final Path home;
+  private final Path usersConfig;
 
-  private LocalClickHouse(Process process, int httpPort, int tcpPort, Path log) {
+  private LocalClickHouse(
+      Process process,
+      int httpPort,
+      int tcpPort,
+      Path log,
+      Path engine,
+      Path home,
+      Path usersConfig) {
     this.process = process;
     this.httpPort = httpPort;
     this.tcpPort = tcpPort;
     this.log = log;
+    this.engine = engine;
+    this.home = home;
+    this.usersConfig = usersConfig;
+  }
+
+  /** Stops this server if running and starts it again: same ports, data and users. */
+  public LocalClickHouse restart() {
+    close();
+    return start(engine, home, httpPort, tcpPort, usersConfig);
   }
 
   /**
@@ -107,7 +126,8 @@ public final class LocalClickHouse implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the ClickHouse process", e);
     }
-    LocalClickHouse clickhouse = new LocalClickHouse(process, http, tcp, log);
+    LocalClickHouse clickhouse =
+        new LocalClickHouse(process, http, tcp, log, engine, home, usersConfig);
     try {
       clickhouse.awaitReady();
     } catch (RuntimeException e) {
