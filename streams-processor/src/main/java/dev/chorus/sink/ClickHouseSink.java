@@ -81,6 +81,16 @@ public final class ClickHouseSink implements Runnable {
   private volatile boolean closing;
   private volatile Throwable failure;
   private long oldestBufferedNanos;
+  private final java.util.concurrent.ExecutorService writer =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "clickhouse-sink-writer");
+            t.setDaemon(true);
+            return t;
+          });
+  private java.util.concurrent.Future<Void> inFlight;
+  private Batch inFlightBatch;
+  private boolean revokedWhileWaiting;
   private int bufferedRows;
 
   private final Counter batches;
@@ -157,6 +167,14 @@ public final class ClickHouseSink implements Runnable {
   @Override
   public void run() {
     try {
+      loop();
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  private void loop() {
+    try {
       consumer.subscribe(tablesByTopic.keySet(), new Rebalance());
       state.set(State.RUNNING);
       while (!closing) {
@@ -175,13 +193,23 @@ public final class ClickHouseSink implements Runnable {
         if (bufferedRows >= settings.batchRows()
             || (bufferedRows > 0
                 && System.nanoTime() - oldestBufferedNanos >= settings.batchMaxAge().toNanos())) {
-          flush();
+          flush(false);
+        } else if (inFlight != null && inFlight.isDone()) {
+          awaitInFlight();
         }
       }
-      flush();
+      flush(true);
       state.set(State.STOPPED);
       LOG.info("Sink stopped; everything read was written and committed");
     } catch (WakeupException e) {
+      if (closing) {
+        // Nothing more to read: write and commit what was read before stopping.
+        try {
+          flush(true);
+        } catch (RuntimeException ignored) {
+          // ClickHouse unavailable while stopping: the next start re-reads the rows.
+        }
+      }
       state.set(State.STOPPED);
       LOG.info("Sink stopped while waiting; unwritten rows will be re-read on the next start");
     } catch (SinkFailedException e) {
@@ -258,100 +286,156 @@ public final class ClickHouseSink implements Runnable {
     return false;
   }
 
-  /** Writes every buffered table, retrying transient failures; then commits the offsets. */
-  private void flush() {
-    if (bufferedRows == 0 && pending.isEmpty()) {
+  /** Rows taken from the buffers for one write: encoded rows per table and the offsets after. */
+  private static final class Batch {
+    final Map<String, byte[]> bytes = new LinkedHashMap<>();
+    final Map<String, Integer> rows = new LinkedHashMap<>();
+    final Map<TopicPartition, OffsetAndMetadata> offsets;
+    final int totalRows;
+
+    Batch(Map<String, TableBuffer> buffers, Map<TopicPartition, OffsetAndMetadata> offsets) {
+      int total = 0;
+      for (Map.Entry<String, TableBuffer> e : buffers.entrySet()) {
+        if (e.getValue().rows() > 0) {
+          bytes.put(e.getKey(), e.getValue().bytes());
+          rows.put(e.getKey(), e.getValue().rows());
+          total += e.getValue().rows();
+          e.getValue().reset();
+        }
+      }
+      this.offsets = Map.copyOf(offsets);
+      this.totalRows = total;
+    }
+  }
+
+  /**
+   * Hands the buffered rows to the writer thread and returns, so the next batch is read and encoded
+   * while ClickHouse stores this one; at most one batch is in flight. Its offsets are committed
+   * once ClickHouse confirmed it. {@code sync} waits for the write and the commit.
+   */
+  private void flush(boolean sync) {
+    if (bufferedRows > 0 || !pending.isEmpty()) {
+      Batch next = new Batch(buffers, pending);
+      bufferedRows = 0;
+      pending.clear();
+      awaitInFlight();
+      inFlightBatch = next;
+      inFlight = writer.submit(() -> write(next));
+    }
+    if (sync) {
+      awaitInFlight();
+    }
+  }
+
+  /** Waits for the batch in flight, retrying it while ClickHouse is unavailable; commits it. */
+  private void awaitInFlight() {
+    if (inFlight == null) {
       return;
+    }
+    Batch batch = inFlightBatch;
+    RuntimeException failure = null;
+    try {
+      inFlight.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      failure =
+          e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WakeupException();
+    } finally {
+      inFlight = null;
+      inFlightBatch = null;
     }
     long backoffMs = 100;
     int attempt = 0;
-    while (true) {
-      try {
-        writeBuffers();
+    while (failure != null) {
+      if (ClickHouseFailures.permanent(failure)) {
+        throw new SinkFailedException(
+            "ClickHouse rejected the write in a way retrying cannot fix ("
+                + failure.getMessage()
+                + "). Check the tables (migrations) and the user's grants; offsets were not"
+                + " committed, so a restart writes the batch again.",
+            failure);
+      }
+      if (closing) {
+        throw new WakeupException();
+      }
+      attempt++;
+      retries.increment();
+      if (state.getAndSet(State.WAITING_FOR_CLICKHOUSE) != State.WAITING_FOR_CLICKHOUSE) {
+        consumer.pause(consumer.assignment());
+      }
+      LOG.warn(
+          "ClickHouse write failed (attempt {}, {} rows held, consumption paused): {}; retrying"
+              + " in {} ms",
+          attempt,
+          batch.totalRows + bufferedRows,
+          failure.getMessage(),
+          backoffMs);
+      waitKeepingMembership(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+      if (revokedWhileWaiting) {
+        // A rebalance took partitions away: their new owner re-reads the batch.
+        revokedWhileWaiting = false;
         break;
+      }
+      try {
+        write(batch);
+        failure = null;
       } catch (RuntimeException e) {
-        if (ClickHouseFailures.permanent(e)) {
-          throw new SinkFailedException(
-              "ClickHouse rejected the write in a way retrying cannot fix ("
-                  + e.getMessage()
-                  + "). Check the tables (migrations) and the user's grants; offsets were not"
-                  + " committed, so a restart writes the batch again.",
-              e);
-        }
-        if (closing) {
-          throw new WakeupException();
-        }
-        attempt++;
-        retries.increment();
-        if (state.getAndSet(State.WAITING_FOR_CLICKHOUSE) != State.WAITING_FOR_CLICKHOUSE) {
-          consumer.pause(consumer.assignment());
-        }
-        LOG.warn(
-            "ClickHouse write failed (attempt {}, {} rows held, consumption paused): {}; retrying"
-                + " in {} ms",
-            attempt,
-            bufferedRows,
-            e.getMessage(),
-            backoffMs);
-        waitKeepingMembership(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
-        if (bufferedRows == 0) {
-          // A rebalance took the partitions away and dropped their rows: nothing left to write.
-          break;
-        }
+        failure = e;
       }
     }
     if (state.compareAndSet(State.WAITING_FOR_CLICKHOUSE, State.RUNNING)) {
       consumer.resume(consumer.assignment());
       LOG.info("ClickHouse is back after {} retries; consumption resumed", attempt);
     }
-    commit();
+    if (failure == null) {
+      commit(batch.offsets);
+    }
   }
 
-  private void writeBuffers() {
-    for (Map.Entry<String, TableBuffer> entry : buffers.entrySet()) {
-      TableBuffer buffer = entry.getValue();
-      if (buffer.rows() == 0) {
-        continue;
-      }
+  /** Inserts every table of the batch not yet written (a retry skips those that succeeded). */
+  private Void write(Batch batch) {
+    for (Map.Entry<String, byte[]> entry : List.copyOf(batch.bytes.entrySet())) {
+      String topic = entry.getKey();
+      String table = buffers.get(topic).table();
       long started = System.nanoTime();
       try {
         client
-            .insert(buffer.table(), new ByteArrayInputStream(buffer.bytes()), TableBuffer.FORMAT)
+            .insert(table, new ByteArrayInputStream(entry.getValue()), TableBuffer.FORMAT)
             .get(5, TimeUnit.MINUTES)
             .close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while writing " + buffer.table(), e);
+        throw new IllegalStateException("Interrupted while writing " + table, e);
       } catch (Exception e) {
         Throwable cause =
             e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                 ? e.getCause()
                 : e;
         throw new IllegalStateException(
-            "insert into " + buffer.table() + " failed: " + cause.getMessage(), cause);
+            "insert into " + table + " failed: " + cause.getMessage(), cause);
       }
       insertTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-      rowsWritten.get(entry.getKey()).increment(buffer.rows());
-      bufferedRows -= buffer.rows();
-      buffer.reset();
+      rowsWritten.get(topic).increment(batch.rows.get(topic));
+      batch.bytes.remove(topic);
     }
     batches.increment();
-    bufferedRows = 0;
+    return null;
   }
 
-  private void commit() {
-    if (pending.isEmpty()) {
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets.isEmpty()) {
       return;
     }
     try {
-      consumer.commitSync(Map.copyOf(pending));
+      consumer.commitSync(offsets);
     } catch (CommitFailedException | RebalanceInProgressException e) {
       // The rows are in ClickHouse; whoever owns the partitions now re-reads them and rewrites
       // the same keys and versions, which the tables collapse.
       LOG.warn("Offsets not committed ({}); the records will be re-read", e.getMessage());
     }
-    pending.clear();
   }
 
   /** Waits while ClickHouse is down, polling (paused) so the group keeps this member. */
@@ -383,7 +467,7 @@ public final class ClickHouseSink implements Runnable {
         where,
         record.key(),
         error.getMessage());
-    flush();
+    flush(true);
     RecordHeaders headers = new RecordHeaders();
     headers.add("chorus.source.topic", utf8(record.topic()));
     headers.add("chorus.source.partition", utf8(Integer.toString(record.partition())));
@@ -412,10 +496,10 @@ public final class ClickHouseSink implements Runnable {
           error);
     }
     deadLettered.increment();
-    pending.put(
-        new TopicPartition(record.topic(), record.partition()),
-        new OffsetAndMetadata(record.offset() + 1));
-    commit();
+    commit(
+        Map.of(
+            new TopicPartition(record.topic(), record.partition()),
+            new OffsetAndMetadata(record.offset() + 1)));
     throw new SinkFailedException(
         "record "
             + where
@@ -436,19 +520,33 @@ public final class ClickHouseSink implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (bufferedRows == 0) {
-        return;
-      }
       if (state.get() == State.RUNNING) {
+        // One attempt, no retries (a rebalance is waiting): write and commit what was read.
         try {
-          writeBuffers();
-          commit();
+          if (inFlight != null) {
+            inFlight.get(1, TimeUnit.MINUTES);
+            commit(inFlightBatch.offsets);
+            inFlight = null;
+            inFlightBatch = null;
+          }
+          if (bufferedRows > 0 || !pending.isEmpty()) {
+            Batch batch = new Batch(buffers, pending);
+            bufferedRows = 0;
+            pending.clear();
+            write(batch);
+            commit(batch.offsets);
+          }
           return;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           LOG.warn(
               "Could not write before a rebalance ({}); the rows will be re-read", e.getMessage());
         }
+      } else {
+        revokedWhileWaiting = true;
       }
+      // Drop what is held; the partitions' next owner reads it again from the last commit.
+      inFlight = null;
+      inFlightBatch = null;
       for (TableBuffer buffer : buffers.values()) {
         buffer.reset();
       }

@@ -75,7 +75,7 @@ public final class SinkApp implements AutoCloseable {
         .addEndpoint(config.clickhouseUrl())
         .setUsername(config.clickhouseUser())
         .setPassword(config.clickhousePassword())
-        .compressClientRequest(true)
+        .compressClientRequest(config.compress())
         .build();
   }
 

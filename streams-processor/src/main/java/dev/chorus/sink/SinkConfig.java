@@ -23,6 +23,7 @@ public record SinkConfig(
     String database,
     String reportingDatabase,
     String cluster,
+    boolean compress,
     boolean migrate,
     int batchRows,
     Duration batchMaxAge,
@@ -56,6 +57,10 @@ public record SinkConfig(
               "",
               "cluster name: migrations then use ON CLUSTER and replicated engines (empty = one"
                   + " server)"),
+          new Setting(
+              "CHORUS_CLICKHOUSE_COMPRESS",
+              "true",
+              "LZ4-compress inserts (saves network; on loopback it only costs CPU)"),
           new Setting("CHORUS_SINK_MIGRATE", "true", "apply pending schema migrations at start-up"),
           new Setting(
               "CHORUS_SINK_BATCH_ROWS",
@@ -104,6 +109,7 @@ public record SinkConfig(
     int maxAge = r.number("CHORUS_SINK_BATCH_MAX_AGE_MS", 10, "");
     int backoff = r.number("CHORUS_SINK_MAX_BACKOFF_MS", 100, "");
     boolean migrate = r.flag("CHORUS_SINK_MIGRATE");
+    boolean compress = r.flag("CHORUS_CLICKHOUSE_COMPRESS");
     int port = r.port("CHORUS_SINK_HTTP_PORT");
     r.validate("sink");
     String prefix = r.text("CHORUS_TOPIC_PREFIX");
@@ -119,6 +125,7 @@ public record SinkConfig(
         r.text("CHORUS_CLICKHOUSE_DATABASE"),
         r.text("CHORUS_CLICKHOUSE_REPORTING_DATABASE"),
         r.text("CHORUS_CLICKHOUSE_CLUSTER"),
+        compress,
         migrate,
         batchRows,
         Duration.ofMillis(maxAge),

@@ -11,9 +11,10 @@ import java.io.UncheckedIOException;
  * The rows of one table waiting to be written, already encoded as RowBinaryWithDefaults by the
  * driver's own writer (columns not set take their table default, e.g. {@code _inserted_at}).
  */
-final class TableBuffer implements SinkTables.Row {
+public final class TableBuffer implements SinkTables.Row {
 
-  static final ClickHouseFormat FORMAT = ClickHouseFormat.RowBinaryWithDefaults;
+  /** The format of the encoded rows. */
+  public static final ClickHouseFormat FORMAT = ClickHouseFormat.RowBinaryWithDefaults;
 
   private final String table;
   private final TableSchema schema;
@@ -21,7 +22,8 @@ final class TableBuffer implements SinkTables.Row {
   private RowBinaryFormatWriter writer;
   private int rows;
 
-  TableBuffer(String table, TableSchema schema) {
+  /** Rows of {@code table} (qualified name) with the server's {@code schema} of it. */
+  public TableBuffer(String table, TableSchema schema) {
     this.table = table;
     this.schema = schema;
     reset();
@@ -32,7 +34,7 @@ final class TableBuffer implements SinkTables.Row {
     return table;
   }
 
-  int rows() {
+  public int rows() {
     return rows;
   }
 
@@ -42,7 +44,7 @@ final class TableBuffer implements SinkTables.Row {
   }
 
   /** Ends the row being set. */
-  void commitRow() {
+  public void commitRow() {
     try {
       writer.commitRow();
       rows++;
@@ -57,11 +59,12 @@ final class TableBuffer implements SinkTables.Row {
   }
 
   /** The encoded rows. */
-  byte[] bytes() {
+  public byte[] bytes() {
     return bytes.toByteArray();
   }
 
-  void reset() {
+  /** Empties the buffer. */
+  public void reset() {
     bytes = new ByteArrayOutputStream(1 << 16);
     writer = new RowBinaryFormatWriter(bytes, schema, FORMAT);
     rows = 0;
