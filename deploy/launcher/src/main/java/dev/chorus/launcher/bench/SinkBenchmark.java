@@ -121,8 +121,10 @@ public final class SinkBenchmark {
       env.put("CHORUS_CLICKHOUSE_COMPRESS", compress);
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "chorus-bench-sink.log");
       System.out.println("Sink log: " + log);
+      String jvm =
+          System.getenv().getOrDefault("CHORUS_BENCH_SINK_JVM_OPTS", "-Xmx512m -XX:+UseParallelGC");
       Process sink =
-          BenchSupport.java("dev.chorus.sink.SinkApp", env, log, "-Xmx512m", "-XX:+UseParallelGC");
+          BenchSupport.java("dev.chorus.sink.SinkApp", env, log, jvm.trim().split("\\s+"));
       double sinkSeconds;
       try {
         String base = "http://127.0.0.1:" + port;
@@ -138,6 +140,12 @@ public final class SinkBenchmark {
           done = BenchSupport.metric(base + "/metrics", "chorus_sink_rows_written_total{");
         }
         sinkSeconds = (System.nanoTime() - start) / 1e9;
+        double insertSeconds =
+            BenchSupport.metric(base + "/metrics", "chorus_sink_insert_seconds_sum");
+        double inserts = BenchSupport.metric(base + "/metrics", "chorus_sink_insert_seconds_count");
+        System.out.printf(
+            "  of which ClickHouse inserts: %.0f inserts, %.2f s in all (%.0f ms each)%n",
+            inserts, insertSeconds, 1000 * insertSeconds / Math.max(1, inserts));
         System.out.printf(
             "Sink (Kafka -> ClickHouse, batches of %,d, client-v2 RowBinary, compression %s): %,d"
                 + " rows in %.2f s = %,.0f rows/s; sink peak RSS %s%n",
@@ -189,41 +197,48 @@ public final class SinkBenchmark {
         table.fill(keys.get(i), records.get(i), new SinkTables.Origin(0, i, 0), buffer);
         buffer.commitRow();
         if (buffer.rows() == batch || i == records.size() - 1) {
-          batches.add(buffer.bytes());
-          buffer.reset();
+          batches.add(buffer.take().toByteArray());
         }
       }
     }
     double encodeSeconds = (System.nanoTime() - encodeStart) / 1e9;
-    long start = System.nanoTime();
-    long bytes = 0;
-    for (byte[] body : batches) {
-      post(
-          http,
-          url,
-          auth,
-          "INSERT INTO chorus.scale_scores_raw FORMAT " + TableBuffer.FORMAT.name(),
-          body);
-      bytes += body.length;
+    for (String settings : List.of("", "optimize_on_insert=0")) {
+      long start = System.nanoTime();
+      long bytes = 0;
+      for (byte[] body : batches) {
+        post(
+            http,
+            url + (settings.isEmpty() ? "" : "/?" + settings),
+            auth,
+            "INSERT INTO chorus.scale_scores_raw FORMAT " + TableBuffer.FORMAT.name(),
+            body);
+        bytes += body.length;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "Raw HTTP RowBinary insert of the same rows (pre-encoded, %d POSTs of %,d rows, %.0f"
+              + " MiB%s): %.2f s = %,.0f rows/s%n",
+          batches.size(),
+          batch,
+          bytes / 1048576.0,
+          settings.isEmpty() ? "" : ", " + settings,
+          seconds,
+          records.size() / seconds);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
-        "Raw HTTP RowBinary insert of the same rows (pre-encoded, %d POSTs of %,d rows, %.0f MiB):"
-            + " %.2f s = %,.0f rows/s (encoding them took %.2f s = %,.0f rows/s)%n",
-        batches.size(),
-        batch,
-        bytes / 1048576.0,
-        seconds,
-        records.size() / seconds,
-        encodeSeconds,
-        records.size() / encodeSeconds);
+        "  (encoding them with the sink's mapping took %.2f s = %,.0f rows/s)%n",
+        encodeSeconds, records.size() / encodeSeconds);
   }
 
   private static void post(HttpClient http, String url, String auth, String query, byte[] body)
       throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create(url + "/?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                URI.create(
+                    url
+                        + (url.contains("?") ? "&" : "/?")
+                        + "query="
+                        + URLEncoder.encode(query, StandardCharsets.UTF_8)))
             .header("Authorization", auth)
             .POST(
                 body == null
