@@ -25,9 +25,21 @@ public final class ChorusUp {
   private ChorusUp() {}
 
   public static void main(String[] args) throws InterruptedException {
+    run("up", args, pipeline -> {});
+  }
+
+  /**
+   * Starts the pipeline as {@code ./chorus <command>} with {@code args}, prints the addresses, runs
+   * {@code onReady} (the demo feeds its district there), then waits for Ctrl-C.
+   */
+  public static void run(
+      String command, String[] args, java.util.function.Consumer<LocalPipeline> onReady)
+      throws InterruptedException {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.println(
-          "Usage: ./chorus up [options]\n\nOptions (flag, environment variable):\n"
+          "Usage: ./chorus "
+              + command
+              + " [options]\n\nOptions (flag, environment variable):\n"
               + LocalStackConfig.help()
               + String.format(
                   "  %-26s %-30s %s (default %s)%n",
@@ -51,7 +63,7 @@ public final class ChorusUp {
           LocalStackConfig.parse(stackArgs.toArray(String[]::new), Map.copyOf(System.getenv()));
     } catch (IllegalArgumentException e) {
       System.err.println(
-          "chorus up: " + e.getMessage() + "\n\nOptions:\n" + LocalStackConfig.help());
+          "chorus " + command + ": " + e.getMessage() + "\n\nOptions:\n" + LocalStackConfig.help());
       System.exit(2);
       return;
     }
@@ -60,7 +72,7 @@ public final class ChorusUp {
     try {
       pipeline = LocalPipeline.start(stackConfig, ingestPort, System.getenv());
     } catch (RuntimeException e) {
-      LOG.error("chorus up failed: {}", e.getMessage(), e);
+      LOG.error("chorus {} failed: {}", command, e.getMessage(), e);
       System.exit(1);
       return;
     }
@@ -117,6 +129,12 @@ public final class ChorusUp {
         ingestUrl,
         LocalDistricts.DISTRICT,
         LocalDistricts.DISTRICT);
+    try {
+      onReady.accept(pipeline);
+    } catch (RuntimeException e) {
+      LOG.error("chorus {}: {}", command, e.getMessage(), e);
+      System.out.println("Chorus keeps running; press Ctrl-C to stop.");
+    }
     stopped.await();
   }
 

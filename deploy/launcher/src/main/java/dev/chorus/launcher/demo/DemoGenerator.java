@@ -60,9 +60,17 @@ public final class DemoGenerator {
       Map<String, Map<String, Integer>> influence,
       Map<String, List<String>> reflection) {}
 
-  /** Something the district sends, in order: an upload or a batch of JSON submissions. */
+  /**
+   * Something the district sends, in order: an upload or a batch of JSON submissions, with the
+   * valid responses it carries in file order.
+   */
   public record Delivery(
-      String name, String cycle, String mapping, String contentType, String body) {
+      String name,
+      String cycle,
+      String mapping,
+      String contentType,
+      String body,
+      List<Response> responses) {
     /** Whether this is a CSV upload (else NDJSON submissions). */
     public boolean upload() {
       return mapping != null;
@@ -191,7 +199,8 @@ public final class DemoGenerator {
                 cycle,
                 layout.getKey(),
                 "text/csv",
-                csv(layout.getKey(), rows, bad)));
+                csv(layout.getKey(), rows, bad),
+                List.copyOf(rows)));
         if (!lateRows.isEmpty()) {
           lateExport =
               new Delivery(
@@ -199,7 +208,8 @@ public final class DemoGenerator {
                   cycle,
                   layout.getKey(),
                   "text/csv",
-                  csv(layout.getKey(), lateRows, 0));
+                  csv(layout.getKey(), lateRows, 0),
+                  List.copyOf(lateRows));
         }
       }
     }
@@ -210,62 +220,43 @@ public final class DemoGenerator {
             deliveries.get(0).cycle(),
             deliveries.get(0).mapping(),
             "text/csv",
-            deliveries.get(0).body()));
+            deliveries.get(0).body(),
+            deliveries.get(0).responses()));
     // Fall pulse: short JSON check-ins over four weeks, some from people who answered before
     // (their latest answers count), one batch per week.
     List<Response> fallEarlier = responses.stream().filter(r -> r.cycle().equals(FALL)).toList();
     for (int week = 0; week < 4; week++) {
       StringBuilder ndjson = new StringBuilder();
+      List<Response> batch = new ArrayList<>();
       for (int i = 0; i < 25; i++) {
         Instant at =
             PULSE_START
                 .plus(Duration.ofDays(7L * week + random.nextInt(7)))
                 .plus(Duration.ofMinutes(random.nextInt(600)));
-        Response r;
-        if (i == 0) {
-          // The school whose fall export arrives late keeps sending check-ins meanwhile.
-          r =
-              response(
-                  counter,
-                  lateSchool,
-                  FALL,
-                  "pulse-" + week + "-" + i + "@" + DISTRICT + ".k12.example",
-                  "TEACHER",
-                  at,
-                  climate.get(lateSchool.id()),
-                  sharing.get(lateSchool.id()));
-        } else if (random.nextInt(3) == 0) {
-          Response before = fallEarlier.get(random.nextInt(fallEarlier.size()));
-          School school =
-              schools.stream()
-                  .filter(s -> s.id().equals(before.school()))
-                  .findFirst()
-                  .orElseThrow();
-          r =
-              response(
-                  counter,
-                  school,
-                  FALL,
-                  before.respondent(),
-                  before.role(),
-                  at,
-                  climate.get(school.id()),
-                  sharing.get(school.id()));
-        } else {
-          School school = schools.get(random.nextInt(schools.size()));
-          String role = ROLES.get(random.nextInt(2));
-          r =
-              response(
-                  counter,
-                  school,
-                  FALL,
-                  "pulse-" + week + "-" + i + "@" + DISTRICT + ".k12.example",
-                  role,
-                  at,
-                  climate.get(school.id()),
-                  sharing.get(school.id()));
-        }
+        // Check-ins come from staff on the roster: some answered before (their latest answers
+        // count), some answer for the first time. The school whose fall export arrives late
+        // keeps sending check-ins meanwhile.
+        School school = i == 0 ? lateSchool : schools.get(random.nextInt(schools.size()));
+        String role = rosterRole(school);
+        String respondent = staffId(school, role, random.nextInt(school.staff().get(role)));
+        String earlierRole =
+            fallEarlier.stream()
+                .filter(e -> e.respondent().equals(respondent))
+                .map(Response::role)
+                .findFirst()
+                .orElse(role);
+        Response r =
+            response(
+                counter,
+                school,
+                FALL,
+                respondent,
+                earlierRole,
+                at,
+                climate.get(school.id()),
+                sharing.get(school.id()));
         responses.add(r);
+        batch.add(r);
         ndjson.append(json(r)).append('\n');
       }
       deliveries.add(
@@ -274,7 +265,8 @@ public final class DemoGenerator {
               FALL,
               null,
               "application/x-ndjson",
-              ndjson.toString()));
+              ndjson.toString(),
+              List.copyOf(batch)));
     }
     // One school's fall export arrives last, weeks after its pulse data: late.
     if (lateExport != null) {
@@ -317,6 +309,18 @@ public final class DemoGenerator {
       schools.add(new School(n[0], n[1], staff));
     }
     return schools;
+  }
+
+  /** A role drawn in proportion to the school's staff. */
+  private String rosterRole(School school) {
+    int pick = random.nextInt(school.size());
+    for (Map.Entry<String, Integer> role : school.staff().entrySet()) {
+      pick -= role.getValue();
+      if (pick < 0) {
+        return role.getKey();
+      }
+    }
+    throw new IllegalStateException("empty school " + school.id());
   }
 
   private static String staffId(School school, String role, int k) {
