@@ -4,7 +4,6 @@ import dev.chorus.contracts.ReportingModel;
 import dev.chorus.ingest.IngestService;
 import dev.chorus.local.LocalStack;
 import dev.chorus.local.LocalStackConfig;
-import dev.chorus.local.clickhouse.ClickHouseUsers;
 import dev.chorus.processor.ProcessorApp;
 import dev.chorus.sink.SinkApp;
 import java.util.ArrayList;
@@ -122,7 +121,7 @@ public final class ChorusUp {
         processor.httpUrl(),
         processor.httpUrl(),
         processor.httpUrl(),
-        sink == null ? "" : describeSink(sink, stack),
+        sink == null ? "" : describeSink(pipeline),
         LocalDistricts.DISTRICT,
         stackConfig.dataDir().resolve("ingest").resolve("local-token"),
         districts.token(),
@@ -138,25 +137,30 @@ public final class ChorusUp {
     stopped.await();
   }
 
-  private static String describeSink(SinkApp sink, LocalStack stack) {
+  private static String describeSink(LocalPipeline pipeline) {
+    String url = pipeline.stack().clickhouseHttpUrl();
+    LocalPipeline.Credentials analyst = pipeline.analyst();
+    String password = pipeline.stack().clickhouseIsLocal() ? analyst.password() : "…";
     return String.format(
         """
           ClickHouse sink  %s   (health: %s/health, metrics: %s/metrics)
+          Dashboard        %s
 
         Analysts (read-only views in %s; docs/analysts.md):
-          %s?user=%s&password=%s
+          jdbc:clickhouse:%s?user=%s&password=%s
           curl '%s/?user=%s&password=%s' --data 'SELECT * FROM %s.current_scores LIMIT 10'
         """,
-        sink.httpUrl(),
-        sink.httpUrl(),
-        sink.httpUrl(),
+        pipeline.sink().httpUrl(),
+        pipeline.sink().httpUrl(),
+        pipeline.sink().httpUrl(),
+        pipeline.dashboard().url(),
         ReportingModel.REPORTING_DATABASE,
-        stack.clickhouse().jdbcUrl(),
-        ReportingModel.ANALYST,
-        ClickHouseUsers.LOCAL_ANALYST_PASSWORD,
-        stack.clickhouse().httpUrl(),
-        ReportingModel.ANALYST,
-        ClickHouseUsers.LOCAL_ANALYST_PASSWORD,
+        url,
+        analyst.user(),
+        password,
+        url,
+        analyst.user(),
+        password,
         ReportingModel.REPORTING_DATABASE);
   }
 }

@@ -1,6 +1,8 @@
 package dev.chorus.launcher;
 
 import dev.chorus.contracts.ReportingModel;
+import dev.chorus.dashboard.DashboardApp;
+import dev.chorus.dashboard.DashboardConfig;
 import dev.chorus.ingest.IngestService;
 import dev.chorus.ingest.config.IngestConfig;
 import dev.chorus.local.LocalStack;
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline on loopback, in this JVM: the local stack (Kafka, registry, ClickHouse), the
- * ingest service, the streams processor and the ClickHouse sink. Used by {@code ./chorus up} and
- * the end-to-end benchmark.
+ * ingest service, the streams processor, the ClickHouse sink and the dashboard. Used by {@code
+ * ./chorus up} and the end-to-end benchmark.
  */
 public final class LocalPipeline implements AutoCloseable {
 
@@ -29,6 +31,11 @@ public final class LocalPipeline implements AutoCloseable {
   private IngestService ingest;
   private ProcessorApp processor;
   private SinkApp sink;
+  private DashboardApp dashboard;
+  private Credentials analyst;
+
+  /** A ClickHouse login. */
+  public record Credentials(String user, String password) {}
 
   private LocalPipeline(LocalStack stack, LocalDistricts.LocalFiles districts) {
     this.stack = stack;
@@ -49,8 +56,8 @@ public final class LocalPipeline implements AutoCloseable {
     try {
       LocalStack stack = pipeline.stack;
       Map<String, String> common = new HashMap<>(env);
-      common.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-      common.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
+      common.put("CHORUS_KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
+      common.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registryUrl());
 
       Map<String, String> ingestEnv = new HashMap<>(common);
       ingestEnv.put("CHORUS_INGEST_PORT", ingestPort);
@@ -63,12 +70,24 @@ public final class LocalPipeline implements AutoCloseable {
           "CHORUS_PROCESSOR_STATE_DIR", stackConfig.dataDir().resolve("processor").toString());
       pipeline.processor = ProcessorApp.start(ProcessorConfig.fromEnvironment(processorEnv));
 
-      if (stack.clickhouse() != null) {
+      if (stack.clickhouseHttpUrl() != null) {
         Map<String, String> sinkEnv = new HashMap<>(common);
-        sinkEnv.put("CHORUS_CLICKHOUSE_URL", stack.clickhouse().httpUrl());
-        sinkEnv.put("CHORUS_CLICKHOUSE_USER", ReportingModel.WRITER);
-        sinkEnv.put("CHORUS_CLICKHOUSE_PASSWORD", ClickHouseUsers.LOCAL_WRITER_PASSWORD);
+        sinkEnv.put("CHORUS_CLICKHOUSE_URL", stack.clickhouseHttpUrl());
+        Map<String, String> dashboardEnv = new HashMap<>(env);
+        dashboardEnv.put("CHORUS_CLICKHOUSE_URL", stack.clickhouseHttpUrl());
+        if (stack.clickhouseIsLocal()) {
+          // The local server's users are Chorus's own (users.xml); an external server's come
+          // from the environment (CHORUS_CLICKHOUSE_USER/_PASSWORD, CHORUS_DASHBOARD_...).
+          sinkEnv.put("CHORUS_CLICKHOUSE_USER", ReportingModel.WRITER);
+          sinkEnv.put("CHORUS_CLICKHOUSE_PASSWORD", ClickHouseUsers.LOCAL_WRITER_PASSWORD);
+          dashboardEnv.put("CHORUS_DASHBOARD_CLICKHOUSE_USER", ReportingModel.ANALYST);
+          dashboardEnv.put(
+              "CHORUS_DASHBOARD_CLICKHOUSE_PASSWORD", ClickHouseUsers.LOCAL_ANALYST_PASSWORD);
+        }
         pipeline.sink = SinkApp.start(SinkConfig.fromEnvironment(sinkEnv));
+        DashboardConfig dashboardConfig = DashboardConfig.fromEnvironment(dashboardEnv);
+        pipeline.analyst = new Credentials(dashboardConfig.user(), dashboardConfig.password());
+        pipeline.dashboard = DashboardApp.start(dashboardConfig);
       }
       return pipeline;
     } catch (RuntimeException e) {
@@ -98,10 +117,20 @@ public final class LocalPipeline implements AutoCloseable {
     return sink;
   }
 
+  /** The analyst login the dashboard uses (read-only views), or null without ClickHouse. */
+  public Credentials analyst() {
+    return analyst;
+  }
+
+  /** The built-in dashboard, or null when running without ClickHouse. */
+  public DashboardApp dashboard() {
+    return dashboard;
+  }
+
   /** Stops everything, in the order data flows. */
   @Override
   public void close() {
-    for (AutoCloseable part : new AutoCloseable[] {ingest, processor, sink, stack}) {
+    for (AutoCloseable part : new AutoCloseable[] {dashboard, ingest, processor, sink, stack}) {
       if (part == null) {
         continue;
       }

@@ -19,12 +19,17 @@ public final class LocalStack implements AutoCloseable {
   private final KafkaBroker kafka;
   private EmbeddedSchemaRegistry registry;
   private LocalClickHouse clickhouse;
+  private final LocalStackConfig config;
 
   private LocalStack(
-      KafkaBroker kafka, EmbeddedSchemaRegistry registry, LocalClickHouse clickhouse) {
+      KafkaBroker kafka,
+      EmbeddedSchemaRegistry registry,
+      LocalClickHouse clickhouse,
+      LocalStackConfig config) {
     this.kafka = kafka;
     this.registry = registry;
     this.clickhouse = clickhouse;
+    this.config = config;
   }
 
   /** Starts every component; on failure, stops what had started and rethrows. */
@@ -33,17 +38,24 @@ public final class LocalStack implements AutoCloseable {
     EmbeddedSchemaRegistry registry = null;
     LocalClickHouse clickhouse = null;
     try {
+      boolean localClickHouse = config.clickhouse() && config.externalClickhouse().isEmpty();
       // The engine download (first run only) is the slowest step: do it before starting anything.
       java.nio.file.Path engine =
-          config.clickhouse() ? ChdbEngine.ensureInstalled(config.cacheDir()) : null;
-      kafka =
-          KafkaBroker.start(
-              config.dataDir().resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort());
-      registry =
-          EmbeddedSchemaRegistry.start(
-              kafka.bootstrapServers(),
-              config.registryPort(),
-              EmbeddedSchemaRegistry.DEFAULT_TOPIC);
+          localClickHouse ? ChdbEngine.ensureInstalled(config.cacheDir()) : null;
+      if (config.externalKafka().isEmpty()) {
+        kafka =
+            KafkaBroker.start(
+                config.dataDir().resolve("kafka"),
+                config.kafkaPort(),
+                config.kafkaControllerPort());
+      }
+      if (config.externalRegistry().isEmpty()) {
+        registry =
+            EmbeddedSchemaRegistry.start(
+                kafka != null ? kafka.bootstrapServers() : config.externalKafka(),
+                config.registryPort(),
+                EmbeddedSchemaRegistry.DEFAULT_TOPIC);
+      }
       if (engine != null) {
         java.nio.file.Path home = config.dataDir().resolve("clickhouse");
         clickhouse =
@@ -54,7 +66,7 @@ public final class LocalStack implements AutoCloseable {
                 config.clickhouseTcpPort(),
                 ClickHouseUsers.write(home, config.analystDistricts()));
       }
-      return new LocalStack(kafka, registry, clickhouse);
+      return new LocalStack(kafka, registry, clickhouse, config);
     } catch (RuntimeException e) {
       closeQuietly(clickhouse);
       closeQuietly(registry);
@@ -63,8 +75,32 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** The local broker, or null when an external Kafka is used. */
   public KafkaBroker kafka() {
     return kafka;
+  }
+
+  /** Bootstrap servers of the Kafka in use (local or external). */
+  public String kafkaBootstrapServers() {
+    return kafka != null ? kafka.bootstrapServers() : config.externalKafka();
+  }
+
+  /** URL of the schema registry in use (embedded or external). */
+  public String registryUrl() {
+    return registry != null ? registry.url() : config.externalRegistry();
+  }
+
+  /** HTTP URL of the ClickHouse in use (local or external), or null when there is none. */
+  public String clickhouseHttpUrl() {
+    if (clickhouse != null) {
+      return clickhouse.httpUrl();
+    }
+    return config.externalClickhouse().isEmpty() ? null : config.externalClickhouse();
+  }
+
+  /** Whether ClickHouse is the local one (whose users Chorus writes). */
+  public boolean clickhouseIsLocal() {
+    return clickhouse != null;
   }
 
   public EmbeddedSchemaRegistry registry() {
@@ -102,8 +138,17 @@ public final class LocalStack implements AutoCloseable {
   /** The addresses, as printed by {@code ./chorus up}. */
   public String describe() {
     StringBuilder s = new StringBuilder();
-    s.append("  Kafka            ").append(kafka.bootstrapServers()).append('\n');
-    s.append("  Schema registry  ").append(registry.url()).append('\n');
+    s.append("  Kafka            ")
+        .append(kafkaBootstrapServers())
+        .append(kafka == null ? "   (external)" : "")
+        .append('\n');
+    s.append("  Schema registry  ")
+        .append(registryUrl())
+        .append(registry == null ? "   (external)" : "")
+        .append('\n');
+    if (clickhouse == null && clickhouseHttpUrl() != null) {
+      s.append("  ClickHouse       ").append(clickhouseHttpUrl()).append("   (external)\n");
+    }
     if (clickhouse != null) {
       s.append("  ClickHouse HTTP  ").append(clickhouse.httpUrl()).append('\n');
       s.append("  ClickHouse TCP   127.0.0.1:").append(clickhouse.tcpPort()).append('\n');

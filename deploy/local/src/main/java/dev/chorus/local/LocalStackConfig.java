@@ -15,6 +15,10 @@ import java.util.function.Function;
  * @param dataDir where Kafka and ClickHouse keep their data (a restart continues from it)
  * @param cacheDir where the ClickHouse engine download is cached
  * @param analystDistricts districts that get a ClickHouse analyst user restricted to their rows
+ * @param externalKafka bootstrap servers of an existing Kafka to use instead of a local one, or ""
+ * @param externalRegistry URL of an existing schema registry, or "" (the embedded one then runs,
+ *     storing its schemas in whichever Kafka is used)
+ * @param externalClickhouse HTTP(S) URL of an existing ClickHouse, or ""
  */
 public record LocalStackConfig(
     Path dataDir,
@@ -25,7 +29,36 @@ public record LocalStackConfig(
     int clickhouseHttpPort,
     int clickhouseTcpPort,
     boolean clickhouse,
-    List<String> analystDistricts) {
+    List<String> analystDistricts,
+    String externalKafka,
+    String externalRegistry,
+    String externalClickhouse) {
+
+  /** Everything local (no external endpoints). */
+  public LocalStackConfig(
+      Path dataDir,
+      Path cacheDir,
+      int kafkaPort,
+      int kafkaControllerPort,
+      int registryPort,
+      int clickhouseHttpPort,
+      int clickhouseTcpPort,
+      boolean clickhouse,
+      List<String> analystDistricts) {
+    this(
+        dataDir,
+        cacheDir,
+        kafkaPort,
+        kafkaControllerPort,
+        registryPort,
+        clickhouseHttpPort,
+        clickhouseTcpPort,
+        clickhouse,
+        analystDistricts,
+        "",
+        "",
+        "");
+  }
 
   /** One documented setting. */
   public record Setting(String flag, String env, String defaultValue, String doc) {}
@@ -67,6 +100,23 @@ public record LocalStackConfig(
               "demo",
               "districts (comma-separated) that get a ClickHouse user chorus_analyst_<district>"
                   + " seeing only their rows"),
+          new Setting(
+              "--kafka-bootstrap-servers",
+              "CHORUS_EXTERNAL_KAFKA",
+              "",
+              "use this existing Kafka instead of starting one"),
+          new Setting(
+              "--registry-url",
+              "CHORUS_EXTERNAL_REGISTRY",
+              "",
+              "use this existing Confluent-compatible schema registry instead of the embedded one"),
+          new Setting(
+              "--clickhouse-url",
+              "CHORUS_EXTERNAL_CLICKHOUSE",
+              "",
+              "use this existing ClickHouse (http[s]://host:port) instead of starting one; the sink"
+                  + " and dashboard then log in with CHORUS_CLICKHOUSE_USER/_PASSWORD and"
+                  + " CHORUS_DASHBOARD_CLICKHOUSE_USER/_PASSWORD"),
           new Setting(
               "--no-clickhouse", "CHORUS_NO_CLICKHOUSE", "false", "skip the local ClickHouse"));
 
@@ -137,7 +187,18 @@ public record LocalStackConfig(
             port.apply("--clickhouse-http-port"),
             port.apply("--clickhouse-tcp-port"),
             !Boolean.parseBoolean(values.get("--no-clickhouse")),
-            districts(values.get("--analyst-districts"), problems));
+            districts(values.get("--analyst-districts"), problems),
+            values.get("--kafka-bootstrap-servers").trim(),
+            values.get("--registry-url").trim(),
+            values.get("--clickhouse-url").trim());
+    if (!config.externalClickhouse().isEmpty()
+        && !config.externalClickhouse().startsWith("http://")
+        && !config.externalClickhouse().startsWith("https://")) {
+      problems.add(
+          "--clickhouse-url (or CHORUS_EXTERNAL_CLICKHOUSE) must be an http:// or https:// URL, got '"
+              + config.externalClickhouse()
+              + "'");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }

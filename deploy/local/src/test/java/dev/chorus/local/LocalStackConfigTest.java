@@ -59,4 +59,22 @@ class LocalStackConfigTest {
       assertThat(help).contains(setting.flag()).contains(setting.env());
     }
   }
+
+  @Test
+  void externalEndpointsReplaceLocalComponents() {
+    LocalStackConfig c =
+        LocalStackConfig.parse(
+            new String[] {
+              "--kafka-bootstrap-servers", "kafka:9092", "--clickhouse-url=https://ch:8443"
+            },
+            Map.of("CHORUS_EXTERNAL_REGISTRY", "http://registry:8081"));
+    assertThat(c.externalKafka()).isEqualTo("kafka:9092");
+    assertThat(c.externalRegistry()).isEqualTo("http://registry:8081");
+    assertThat(c.externalClickhouse()).isEqualTo("https://ch:8443");
+    assertThat(LocalStackConfig.parse(new String[0], Map.of()).externalKafka()).isEmpty();
+    assertThatThrownBy(
+            () -> LocalStackConfig.parse(new String[] {"--clickhouse-url", "ch:8123"}, Map.of()))
+        .hasMessageContaining(
+            "--clickhouse-url (or CHORUS_EXTERNAL_CLICKHOUSE) must be an http://");
+  }
 }

@@ -101,7 +101,7 @@ public final class FreshnessBenchmark {
       long[] visible = new long[total];
       Arrays.fill(visible, -1);
       AtomicBoolean sending = new AtomicBoolean(true);
-      String clickhouse = pipeline.stack().clickhouse().httpUrl();
+      String clickhouse = pipeline.stack().clickhouseHttpUrl();
       int schoolCount = schools;
       Thread poller =
           new Thread(

@@ -3,7 +3,6 @@ package dev.chorus.launcher.demo;
 import dev.chorus.avro.ScaleScore;
 import dev.chorus.contracts.ReportingModel;
 import dev.chorus.launcher.LocalPipeline;
-import dev.chorus.local.clickhouse.ClickHouseUsers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,7 +42,7 @@ public final class DemoCommand {
 
   /** Feeds the district, waits for its results, prints the summary; returns the comparison. */
   public static Check runDemo(LocalPipeline pipeline, long seed, PrintStream out) {
-    if (pipeline.stack().clickhouse() == null) {
+    if (pipeline.stack().clickhouseHttpUrl() == null) {
       throw new IllegalStateException("the demo needs ClickHouse (drop --no-clickhouse)");
     }
     DemoGenerator.Demo demo = DemoGenerator.generate(seed);
@@ -66,17 +65,26 @@ public final class DemoCommand {
       throw new IllegalStateException("interrupted", e);
     }
     Map<String, ScaleScore> expected = DemoExpectations.currentScores(demo);
-    Reporting reporting = new Reporting(pipeline.stack().clickhouse().httpUrl());
+    Reporting reporting =
+        new Reporting(
+            pipeline.stack().clickhouseHttpUrl(),
+            pipeline.analyst().user(),
+            pipeline.analyst().password());
     out.printf("Waiting for the results in ClickHouse (%d cells expected)…%n", expected.size());
     Check check = Check.await(reporting, expected, Duration.ofMinutes(3));
     out.println(check.describe());
     out.println(summary(reporting));
+    if (pipeline.dashboard() != null) {
+      out.printf(
+          "Dashboard: %s/?district=%s&cycle=2026-fall%n",
+          pipeline.dashboard().url(), DemoGenerator.DISTRICT);
+    }
     out.printf(
         "Explore: docs/analysts.md; e.g. curl '%s/?user=%s&password=%s' --data 'SELECT * FROM %s.current_scores"
             + " WHERE district_id = ''demo'' LIMIT 10'%n",
-        pipeline.stack().clickhouse().httpUrl(),
-        ReportingModel.ANALYST,
-        ClickHouseUsers.LOCAL_ANALYST_PASSWORD,
+        pipeline.stack().clickhouseHttpUrl(),
+        pipeline.analyst().user(),
+        pipeline.stack().clickhouseIsLocal() ? pipeline.analyst().password() : "…",
         ReportingModel.REPORTING_DATABASE);
     return check;
   }
@@ -139,25 +147,26 @@ public final class DemoCommand {
   public static final class Reporting {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String url;
+    private final String user;
+    private final String password;
 
-    public Reporting(String clickhouseHttpUrl) {
+    public Reporting(String clickhouseHttpUrl, String user, String password) {
       this.url = clickhouseHttpUrl;
+      this.user = user;
+      this.password = password;
     }
 
     /** Rows as column → text (TabSeparatedWithNames). */
     public List<Map<String, String>> rows(String sql) {
-      URI uri =
-          URI.create(
-              url
-                  + "/?user="
-                  + ReportingModel.ANALYST
-                  + "&password="
-                  + ClickHouseUsers.LOCAL_ANALYST_PASSWORD
-                  + "&default_format=TabSeparatedWithNames");
+      URI uri = URI.create(url + "/?default_format=TabSeparatedWithNames");
       try {
         HttpResponse<String> r =
             http.send(
-                HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(sql)).build(),
+                HttpRequest.newBuilder(uri)
+                    .header("X-ClickHouse-User", user)
+                    .header("X-ClickHouse-Key", password)
+                    .POST(HttpRequest.BodyPublishers.ofString(sql))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
           throw new IllegalStateException("ClickHouse answered " + r.body());

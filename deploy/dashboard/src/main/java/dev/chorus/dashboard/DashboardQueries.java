@@ -1,0 +1,93 @@
+package dev.chorus.dashboard;
+
+import java.util.Map;
+
+/**
+ * The dashboard's questions, as SQL over the analyst views only. Values arrive as query parameters
+ * ({@code {district:String}}), never spliced into the text.
+ */
+final class DashboardQueries {
+
+  private DashboardQueries() {}
+
+  /** Query name → SQL; {@code R} stands for the reporting database. */
+  static final Map<String, String> SQL =
+      Map.of(
+          "cycles",
+          """
+          SELECT district_id, cycle, uniqExact(school_id) - 1 AS schools, max(computed_at) AS updated
+          FROM R.current_scores
+          GROUP BY district_id, cycle
+          ORDER BY district_id, cycle IN (SELECT cycle FROM R.score_trends) DESC, updated DESC
+          """,
+          "overview",
+          """
+          SELECT school_id, scale_id, scale_kind, score_100, suppressed, n_band
+          FROM R.current_scores
+          WHERE district_id = {district:String} AND cycle = {cycle:String}
+            AND role_group = 'ALL' AND cohort = ''
+          ORDER BY school_id, scale_id
+          """,
+          "rates",
+          """
+          SELECT school_id, respondents, roster, rate, suppressed, n_band
+          FROM R.response_rates
+          WHERE district_id = {district:String} AND cycle = {cycle:String}
+            AND role_group = 'ALL' AND cohort = ''
+          ORDER BY school_id
+          """,
+          "trends",
+          """
+          SELECT scale_id, previous_cycle, delta_mean, p_value, significant, suppressed
+          FROM R.score_trends
+          WHERE district_id = {district:String} AND school_id = {school:String}
+            AND cycle = {cycle:String} AND role_group = 'ALL' AND cohort = ''
+          """,
+          "rolling",
+          """
+          SELECT scale_id, toString(day) AS day, score_100, suppressed
+          FROM R.rolling_scores
+          WHERE district_id = {district:String} AND school_id = {school:String}
+            AND cycle = {cycle:String} AND role_group = 'ALL' AND cohort = ''
+            AND window_days = (SELECT min(window_days) FROM R.rolling_scores)
+          ORDER BY scale_id, day
+          """,
+          "influence",
+          """
+          SELECT total_influence, evenness, effective_groups, top_group, raters, suppressed, n_band
+          FROM R.influence
+          WHERE district_id = {district:String} AND school_id = {school:String}
+            AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
+            AND decision_area = 'ALL' AND rater_role_group = 'ALL' AND cohort = ''
+          """,
+          "shares",
+          """
+          SELECT group_name, share, mean_rating
+          FROM R.influence_groups
+          WHERE district_id = {district:String} AND school_id = {school:String}
+            AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
+            AND decision_area = 'ALL' AND rater_role_group = 'ALL' AND cohort = ''
+          ORDER BY share DESC
+          """,
+          "gaps",
+          """
+          SELECT group_name, administrators_rating, own_rating, gap
+          FROM R.perception_gaps
+          WHERE district_id = {district:String} AND school_id = {school:String}
+            AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
+            AND decision_area = 'ALL' AND cohort = ''
+          ORDER BY gap DESC
+          """,
+          "patterns",
+          """
+          SELECT g.1 AS group_name, g.2 AS shaped, g.3 AS input, g.4 AS led, g.5 AS implemented,
+                 suppressed, n_band
+          FROM R.decision_patterns
+          LEFT ARRAY JOIN
+              arrayZip(group_names, group_shaped, group_input, group_led, group_implemented) AS g
+          WHERE district_id = {district:String} AND school_id = {school:String}
+            AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
+            AND role_group = 'ALL' AND cohort = ''
+          ORDER BY shaped DESC
+          """);
+}
