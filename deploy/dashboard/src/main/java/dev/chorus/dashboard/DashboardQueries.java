@@ -12,74 +12,93 @@ final class DashboardQueries {
 
   /** Query name → SQL; {@code R} stands for the reporting database. */
   static final Map<String, String> SQL =
-      Map.of(
-          "cycles",
-          """
+      Map.ofEntries(
+          Map.entry(
+              "roles",
+              """
+              SELECT role_group, scale_id, score_100, suppressed, n_band
+              FROM R.current_scores
+              WHERE district_id = {district:String} AND school_id = {school:String}
+                AND cycle = {cycle:String} AND role_group != 'ALL' AND cohort = ''
+                AND scale_kind = 'CONDITION'
+              ORDER BY role_group, scale_id
+              """),
+          Map.entry(
+              "cycles",
+              """
           SELECT district_id, cycle, uniqExact(school_id) - 1 AS schools, max(computed_at) AS updated
           FROM R.current_scores
           GROUP BY district_id, cycle
           ORDER BY district_id, cycle IN (SELECT cycle FROM R.score_trends) DESC, updated DESC
-          """,
-          "overview",
-          """
+          """),
+          Map.entry(
+              "overview",
+              """
           SELECT school_id, scale_id, scale_kind, score_100, suppressed, n_band
           FROM R.current_scores
           WHERE district_id = {district:String} AND cycle = {cycle:String}
             AND role_group = 'ALL' AND cohort = ''
           ORDER BY school_id, scale_id
-          """,
-          "rates",
-          """
+          """),
+          Map.entry(
+              "rates",
+              """
           SELECT school_id, respondents, roster, rate, suppressed, n_band
           FROM R.response_rates
           WHERE district_id = {district:String} AND cycle = {cycle:String}
             AND role_group = 'ALL' AND cohort = ''
           ORDER BY school_id
-          """,
-          "trends",
-          """
+          """),
+          Map.entry(
+              "trends",
+              """
           SELECT scale_id, previous_cycle, delta_mean, p_value, significant, suppressed
           FROM R.score_trends
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND role_group = 'ALL' AND cohort = ''
-          """,
-          "rolling",
-          """
+          """),
+          Map.entry(
+              "rolling",
+              """
           SELECT scale_id, toString(day) AS day, score_100, suppressed
           FROM R.rolling_scores
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND role_group = 'ALL' AND cohort = ''
             AND window_days = (SELECT min(window_days) FROM R.rolling_scores)
           ORDER BY scale_id, day
-          """,
-          "influence",
-          """
+          """),
+          Map.entry(
+              "influence",
+              """
           SELECT total_influence, evenness, effective_groups, top_group, raters, suppressed, n_band
           FROM R.influence
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND decision_area = 'ALL' AND rater_role_group = 'ALL' AND cohort = ''
-          """,
-          "shares",
-          """
+          """),
+          Map.entry(
+              "shares",
+              """
           SELECT group_name, share, mean_rating
           FROM R.influence_groups
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND decision_area = 'ALL' AND rater_role_group = 'ALL' AND cohort = ''
           ORDER BY share DESC
-          """,
-          "gaps",
-          """
+          """),
+          Map.entry(
+              "gaps",
+              """
           SELECT group_name, administrators_rating, own_rating, gap
           FROM R.perception_gaps
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND decision_area = 'ALL' AND cohort = ''
           ORDER BY gap DESC
-          """,
-          "patterns",
-          """
+          """),
+          Map.entry(
+              "patterns",
+              """
           SELECT g.1 AS group_name, g.2 AS shaped, g.3 AS input, g.4 AS led, g.5 AS implemented,
                  suppressed, n_band
           FROM R.decision_patterns
@@ -89,5 +108,5 @@ final class DashboardQueries {
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND role_group = 'ALL' AND cohort = ''
           ORDER BY shaped DESC
-          """);
+          """));
 }

@@ -134,12 +134,13 @@ function drawHeat(overview, rates, schools) {
 async function drawSchool() {
   const args = { district: state.district, cycle: state.cycle, school: state.school };
   $("school-title").textContent = `School detail: ${state.school}`;
-  const [overview, trends, rolling, influence, shares, gaps, patterns] = await Promise.all([
+  const [overview, trends, rolling, influence, shares, gaps, patterns, roles] = await Promise.all([
     api("overview", { district: state.district, cycle: state.cycle }),
     api("trends", args), api("rolling", args), api("influence", args),
-    api("shares", args), api("gaps", args), api("patterns", args),
+    api("shares", args), api("gaps", args), api("patterns", args), api("roles", args),
   ]);
   drawScores(overview.filter((r) => r.school_id === state.school), trends);
+  drawRoles(roles);
   drawRolling(rolling);
   drawInfluence(influence[0], shares);
   if (gaps.every((g) => g.gap == null)) {
@@ -178,6 +179,24 @@ function drawScores(rows, trends) {
   const box = el("div");
   box.append(chart, el("p", { class: "note" }, "Change of the mean (1–5) since the previous cycle; * significant (Welch t-test, p < 0.05)."));
   $("scores").replaceChildren(box);
+}
+
+function drawRoles(rows) {
+  const roles = [...new Set(rows.map((r) => r.role_group))];
+  if (roles.length === 0) { $("roles").replaceChildren(el("p", { class: "empty" }, "No role breakdown yet.")); return; }
+  const byCell = new Map(rows.map((r) => [`${r.role_group}|${r.scale_id}`, r]));
+  const table = el("table", { class: "heat" });
+  const head = el("tr");
+  head.append(el("th", { class: "school" }, "Role"));
+  for (const s of CONDITIONS) head.append(el("th", {}, SCALES[s]));
+  table.append(head);
+  for (const role of roles) {
+    const tr = el("tr");
+    tr.append(el("td", { class: "name" }, role.charAt(0) + role.slice(1).toLowerCase().replace("_", " ")));
+    for (const s of CONDITIONS) tr.append(scoreCell(byCell.get(`${role}|${s}`), { "data-role": role, "data-scale": s }));
+    table.append(tr);
+  }
+  $("roles").replaceChildren(table);
 }
 
 function drawRolling(rows) {

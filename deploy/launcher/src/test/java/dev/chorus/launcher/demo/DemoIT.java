@@ -58,6 +58,8 @@ class DemoIT {
 
   private static final Pattern HEAT_CELL =
       Pattern.compile("<td data-school=\"([^\"]*)\" data-scale=\"([^\"]*)\"[^>]*>([^<]*)</td>");
+  private static final Pattern ROLE_CELL =
+      Pattern.compile("<td data-role=\"([^\"]*)\" data-scale=\"([^\"]*)\"[^>]*>([^<]*)</td>");
   private static final Pattern TOTAL_INFLUENCE =
       Pattern.compile("data-total-influence=\"\"[^>]*>([^<]*)<");
 
@@ -112,6 +114,31 @@ class DemoIT {
       } else {
         assertThat(Double.parseDouble(total.group(1)))
             .isEqualTo(Double.parseDouble(influence.get("total")));
+      }
+      // The role breakdown: small groups are marked, never shown as numbers.
+      Map<String, String> roles = new HashMap<>();
+      for (Map<String, String> row :
+          reporting.rows(
+              "SELECT role_group, scale_id, suppressed, toString(round(score_100)) AS score"
+                  + " FROM chorus_reporting.current_scores WHERE district_id = 'demo'"
+                  + " AND school_id = '"
+                  + school
+                  + "' AND cycle = '2026-fall' AND role_group != 'ALL' AND cohort = ''"
+                  + " AND scale_kind = 'CONDITION'")) {
+        roles.put(
+            row.get("role_group") + "|" + row.get("scale_id"),
+            row.get("suppressed").equals("true") ? "fewer than 5" : row.get("score"));
+      }
+      Matcher r = ROLE_CELL.matcher(dom);
+      Map<String, String> renderedRoles = new HashMap<>();
+      while (r.find()) {
+        renderedRoles.put(r.group(1) + "|" + r.group(2), r.group(3));
+      }
+      assertThat(renderedRoles).as("role table of " + school).isEqualTo(roles);
+      if (school.equals("hillside")) {
+        assertThat(renderedRoles)
+            .as("the small school's groups are marked")
+            .containsValue("fewer than 5");
       }
       assertThat(dom).doesNotContain("@demo.k12.example");
       Chromium.screenshot(
