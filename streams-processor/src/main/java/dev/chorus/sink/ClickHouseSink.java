@@ -197,9 +197,15 @@ public final class ClickHouseSink implements Runnable {
         for (ConsumerRecord<String, byte[]> record : records) {
           accept(record);
         }
+        // Write when the batch is full or old enough, or at once when the sink has caught up
+        // (nothing more to read and no write in flight): under load batches stay large, while
+        // a quiet pipeline's results are visible without waiting out the batch age.
+        boolean caughtUp = records.isEmpty() && inFlight == null;
         if (bufferedRows >= settings.batchRows()
             || (bufferedRows > 0
-                && System.nanoTime() - oldestBufferedNanos >= settings.batchMaxAge().toNanos())) {
+                && (caughtUp
+                    || System.nanoTime() - oldestBufferedNanos
+                        >= settings.batchMaxAge().toNanos()))) {
           flush(false);
         } else if (inFlight != null && inFlight.isDone()) {
           awaitInFlight();

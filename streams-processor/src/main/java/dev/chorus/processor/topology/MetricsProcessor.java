@@ -190,6 +190,9 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
     if (count > 0) {
       emitState.put(VERSION_KEY, version);
       metrics.published.increment(count);
+      // Readers see outputs only once the transaction commits: commit now rather than at the
+      // next commit interval, so what was just published becomes visible at once.
+      context.commit();
     }
   }
 
