@@ -1,5 +1,6 @@
 package dev.chorus.processor;
 
+import dev.chorus.config.ServiceMain;
 import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.kafka.TopicCreator;
 import dev.chorus.ops.OpsServer;
@@ -187,14 +188,7 @@ public final class ProcessorApp implements AutoCloseable {
 
   /** Runs until SIGTERM/Ctrl-C; configuration from the environment. */
   public static void main(String[] args) throws InterruptedException {
-    ProcessorConfig config;
-    try {
-      config = ProcessorConfig.fromEnvironment(System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    ProcessorConfig config = ServiceMain.settingsOrExit(ProcessorConfig::fromEnvironment);
     ProcessorApp app = start(config);
     LOG.info(
         "Processor running: {} (k_min {}, rolling windows {} days, grace {} days, state {});"
@@ -205,15 +199,7 @@ public final class ProcessorApp implements AutoCloseable {
         config.graceDays(),
         config.stateDir(),
         app.httpUrl());
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  closed.countDown();
-                },
-                "processor-shutdown"));
+    CountDownLatch closed = ServiceMain.closeOnShutdown(app, "processor-shutdown");
     app.awaitEnd();
     if (app.state() == KafkaStreams.State.ERROR) {
       // Exit instead of idling in ERROR, so a supervisor (systemd, Kubernetes) restarts it; the

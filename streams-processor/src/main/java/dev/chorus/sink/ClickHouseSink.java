@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -580,10 +579,5 @@ public final class ClickHouseSink implements Runnable {
     SinkFailedException(String message, Throwable cause) {
       super(message, cause);
     }
-  }
-
-  /** Topics the sink reads, for topic creation. */
-  public List<String> topics() {
-    return new ArrayList<>(tablesByTopic.keySet());
   }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.sink;
 
 import com.clickhouse.client.api.Client;
+import dev.chorus.config.ServiceMain;
 import java.util.List;
 
 /**
@@ -12,14 +13,7 @@ public final class MigrateCommand {
   private MigrateCommand() {}
 
   public static void main(String[] args) {
-    SinkConfig config;
-    try {
-      config = SinkConfig.fromEnvironment(System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    SinkConfig config = ServiceMain.settingsOrExit(SinkConfig::fromEnvironment);
     try (Client client = SinkApp.client(config)) {
       List<Integer> applied = Migrations.apply(client, config.target());
       System.out.println(

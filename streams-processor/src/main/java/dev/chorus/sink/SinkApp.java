@@ -1,6 +1,7 @@
 package dev.chorus.sink;
 
 import com.clickhouse.client.api.Client;
+import dev.chorus.config.ServiceMain;
 import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.kafka.TopicCreator;
 import dev.chorus.ops.OpsServer;
@@ -191,14 +192,7 @@ public final class SinkApp implements AutoCloseable {
 
   /** Runs until SIGTERM/Ctrl-C; configuration from the environment. */
   public static void main(String[] args) throws InterruptedException {
-    SinkConfig config;
-    try {
-      config = SinkConfig.fromEnvironment(System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    SinkConfig config = ServiceMain.settingsOrExit(SinkConfig::fromEnvironment);
     SinkApp app = start(config);
     LOG.info(
         "Sink running: topics with prefix {} -> {} at {} (batches of {} rows or {} ms);"
@@ -209,15 +203,7 @@ public final class SinkApp implements AutoCloseable {
         config.batchRows(),
         config.batchMaxAge().toMillis(),
         app.httpUrl());
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  closed.countDown();
-                },
-                "sink-shutdown"));
+    CountDownLatch closed = ServiceMain.closeOnShutdown(app, "sink-shutdown");
     app.awaitEnd();
     if (app.sink().state() == ClickHouseSink.State.FAILED) {
       LOG.error("The sink stopped on an error (see above); exiting with status 1");

@@ -64,14 +64,15 @@ public final class SinkTables {
         }
         identity(CellKey.parse(key), key, row);
         mapper.tombstone(row);
-        version(origin, Instant.ofEpochMilli(origin.timestamp()), 0L, row);
-        row.set("_deleted", (short) 1);
-        return;
+        // A tombstone carries no version or time of its own: the record's timestamp stands in.
+        row.set("record_version", 0L);
+        row.set("computed_at", Instant.ofEpochMilli(origin.timestamp()));
+      } else {
+        mapper.fill(key, type.cast(value), row);
       }
-      mapper.fill(key, type.cast(value), row);
       row.set("_partition", origin.partition());
       row.set("_offset", origin.offset());
-      row.set("_deleted", (short) 0);
+      row.set("_deleted", (short) (value == null ? 1 : 0));
     }
   }
 
@@ -394,13 +395,6 @@ public final class SinkTables {
     row.set("as_of", cell.asOf());
     row.set("role_group", cell.roleGroup());
     row.set("cohort", orEmpty(cell.cohort()));
-  }
-
-  private static void version(Origin origin, Instant computedAt, long recordVersion, Row row) {
-    row.set("record_version", recordVersion);
-    row.set("computed_at", computedAt);
-    row.set("_partition", origin.partition());
-    row.set("_offset", origin.offset());
   }
 
   private static String orEmpty(String s) {

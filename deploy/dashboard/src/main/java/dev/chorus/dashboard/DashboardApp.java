@@ -5,6 +5,7 @@ import com.clickhouse.client.api.query.GenericRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.chorus.config.ServiceMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -186,24 +187,9 @@ public final class DashboardApp implements AutoCloseable {
 
   /** Runs until SIGTERM/Ctrl-C; configuration from the environment. */
   public static void main(String[] args) throws InterruptedException {
-    DashboardConfig config;
-    try {
-      config = DashboardConfig.fromEnvironment(System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    DashboardConfig config = ServiceMain.settingsOrExit(DashboardConfig::fromEnvironment);
     DashboardApp app = start(config);
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  closed.countDown();
-                },
-                "dashboard-shutdown"));
+    CountDownLatch closed = ServiceMain.closeOnShutdown(app, "dashboard-shutdown");
     closed.await();
   }
 }

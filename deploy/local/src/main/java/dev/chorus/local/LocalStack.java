@@ -52,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
       if (config.externalRegistry().isEmpty()) {
         registry =
             EmbeddedSchemaRegistry.start(
-                kafka != null ? kafka.bootstrapServers() : config.externalKafka(),
+                bootstrap(kafka, config),
                 config.registryPort(),
                 EmbeddedSchemaRegistry.DEFAULT_TOPIC);
       }
@@ -82,6 +82,10 @@ public final class LocalStack implements AutoCloseable {
 
   /** Bootstrap servers of the Kafka in use (local or external). */
   public String kafkaBootstrapServers() {
+    return bootstrap(kafka, config);
+  }
+
+  private static String bootstrap(KafkaBroker kafka, LocalStackConfig config) {
     return kafka != null ? kafka.bootstrapServers() : config.externalKafka();
   }
 
@@ -116,7 +120,7 @@ public final class LocalStack implements AutoCloseable {
     registry.close();
     registry =
         EmbeddedSchemaRegistry.start(
-            kafka.bootstrapServers(), port, EmbeddedSchemaRegistry.DEFAULT_TOPIC);
+            kafkaBootstrapServers(), port, EmbeddedSchemaRegistry.DEFAULT_TOPIC);
     return registry;
   }
 

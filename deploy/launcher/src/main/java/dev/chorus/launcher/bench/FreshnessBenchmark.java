@@ -5,16 +5,14 @@ import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentLoader;
 import dev.chorus.launcher.LocalDistricts;
 import dev.chorus.launcher.LocalPipeline;
+import dev.chorus.launcher.ReportingReader;
 import dev.chorus.local.LocalStackConfig;
 import dev.chorus.local.Ports;
 import dev.chorus.local.clickhouse.ChdbEngine;
-import dev.chorus.local.clickhouse.ClickHouseUsers;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -101,21 +99,15 @@ public final class FreshnessBenchmark {
       long[] visible = new long[total];
       Arrays.fill(visible, -1);
       AtomicBoolean sending = new AtomicBoolean(true);
-      String clickhouse = pipeline.stack().clickhouseHttpUrl();
+      ReportingReader reporting =
+          new ReportingReader(
+              pipeline.stack().clickhouseHttpUrl(),
+              pipeline.analyst().user(),
+              pipeline.analyst().password());
       int schoolCount = schools;
       Thread poller =
           new Thread(
-              () ->
-                  poll(
-                      http,
-                      clickhouse,
-                      district,
-                      schoolCount,
-                      schoolOf,
-                      kOf,
-                      acked,
-                      visible,
-                      sending),
+              () -> poll(reporting, district, schoolCount, schoolOf, kOf, acked, visible, sending),
               "freshness-poller");
       poller.start();
 
@@ -180,8 +172,7 @@ public final class FreshnessBenchmark {
   }
 
   private static void poll(
-      HttpClient http,
-      String clickhouse,
+      ReportingReader reporting,
       String district,
       int schools,
       int[] schoolOf,
@@ -195,44 +186,36 @@ public final class FreshnessBenchmark {
             + ".current_scores WHERE district_id = '"
             + district
             + "' AND cycle = 'bench' AND scale_id = 'vision_strategy' AND role_group = 'ALL'"
-            + " AND cohort = '' AND scope = 'school' AND n IS NOT NULL FORMAT TabSeparated";
-    URI uri =
-        URI.create(
-            clickhouse
-                + "/?user="
-                + ReportingModel.ANALYST
-                + "&password="
-                + ClickHouseUsers.LOCAL_ANALYST_PASSWORD
-                + "&query="
-                + URLEncoder.encode(sql, StandardCharsets.UTF_8));
+            + " AND cohort = '' AND scope = 'school' AND n IS NOT NULL";
     int[] seen = new int[schools];
     int nextUnseen = 0;
     while (sending.get()) {
+      List<Map<String, String>> rows;
       try {
-        HttpResponse<String> r =
-            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-        long now = System.nanoTime();
-        if (r.statusCode() == 200) {
-          for (String line : r.body().split("\n")) {
-            if (line.isBlank()) {
-              continue;
-            }
-            String[] cols = line.split("\t");
-            int school = Integer.parseInt(cols[0].substring("school-".length()));
-            seen[school] = Math.max(seen[school], Integer.parseInt(cols[1]));
-          }
-          for (int i = nextUnseen; i < visible.length; i++) {
-            if (visible[i] < 0 && acked.get(i) != 0 && seen[schoolOf[i]] >= kOf[i]) {
-              visible[i] = now;
-            }
-          }
-          while (nextUnseen < visible.length && visible[nextUnseen] >= 0) {
-            nextUnseen++;
+        rows = reporting.rows(sql);
+      } catch (IllegalStateException e) {
+        rows = null; // ClickHouse busy or answering an error: poll again
+      }
+      long now = System.nanoTime();
+      if (rows != null) {
+        for (Map<String, String> row : rows) {
+          int school = Integer.parseInt(row.get("school_id").substring("school-".length()));
+          seen[school] = Math.max(seen[school], Integer.parseInt(row.get("n")));
+        }
+        for (int i = nextUnseen; i < visible.length; i++) {
+          if (visible[i] < 0 && acked.get(i) != 0 && seen[schoolOf[i]] >= kOf[i]) {
+            visible[i] = now;
           }
         }
+        while (nextUnseen < visible.length && visible[nextUnseen] >= 0) {
+          nextUnseen++;
+        }
+      }
+      try {
         Thread.sleep(20);
-      } catch (Exception e) {
-        throw new IllegalStateException("polling ClickHouse failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

@@ -3,16 +3,12 @@ package dev.chorus.launcher.demo;
 import dev.chorus.avro.ScaleScore;
 import dev.chorus.contracts.ReportingModel;
 import dev.chorus.launcher.LocalPipeline;
+import dev.chorus.launcher.ReportingReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,8 +61,8 @@ public final class DemoCommand {
       throw new IllegalStateException("interrupted", e);
     }
     Map<String, ScaleScore> expected = DemoExpectations.currentScores(demo);
-    Reporting reporting =
-        new Reporting(
+    ReportingReader reporting =
+        new ReportingReader(
             pipeline.stack().clickhouseHttpUrl(),
             pipeline.analyst().user(),
             pipeline.analyst().password());
@@ -90,7 +86,7 @@ public final class DemoCommand {
   }
 
   /** The per-school summary of the latest cycle. */
-  static String summary(Reporting reporting) {
+  static String summary(ReportingReader reporting) {
     List<Map<String, String>> rows =
         reporting.rows(
             "SELECT s.school_id AS school,"
@@ -143,61 +139,6 @@ public final class DemoCommand {
     return out.toString();
   }
 
-  /** Reads the reporting views as the analyst, over HTTP. */
-  public static final class Reporting {
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String url;
-    private final String user;
-    private final String password;
-
-    public Reporting(String clickhouseHttpUrl, String user, String password) {
-      this.url = clickhouseHttpUrl;
-      this.user = user;
-      this.password = password;
-    }
-
-    /** Rows as column → text (TabSeparatedWithNames). */
-    public List<Map<String, String>> rows(String sql) {
-      URI uri = URI.create(url + "/?default_format=TabSeparatedWithNames");
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(uri)
-                    .header("X-ClickHouse-User", user)
-                    .header("X-ClickHouse-Key", password)
-                    .POST(HttpRequest.BodyPublishers.ofString(sql))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IllegalStateException("ClickHouse answered " + r.body());
-        }
-        String[] lines = r.body().split("\n");
-        List<Map<String, String>> rows = new ArrayList<>();
-        if (lines.length == 0 || lines[0].isEmpty()) {
-          return rows;
-        }
-        String[] names = lines[0].split("\t", -1);
-        for (int i = 1; i < lines.length; i++) {
-          if (lines[i].isEmpty()) {
-            continue;
-          }
-          String[] values = lines[i].split("\t", -1);
-          Map<String, String> row = new LinkedHashMap<>();
-          for (int c = 0; c < names.length; c++) {
-            row.put(names[c], values[c].equals("\\N") ? null : values[c]);
-          }
-          rows.add(row);
-        }
-        return rows;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   /** ClickHouse's current scores of the demo district against the generator's computation. */
   public record Check(int expected, int seen, int matching, List<String> differences) {
 
@@ -217,7 +158,8 @@ public final class DemoCommand {
     }
 
     /** Polls until the view equals {@code expected} or {@code timeout} passes. */
-    static Check await(Reporting reporting, Map<String, ScaleScore> expected, Duration timeout) {
+    static Check await(
+        ReportingReader reporting, Map<String, ScaleScore> expected, Duration timeout) {
       long deadline = System.nanoTime() + timeout.toNanos();
       Check check;
       do {
@@ -235,7 +177,7 @@ public final class DemoCommand {
       return check;
     }
 
-    static Check compare(Reporting reporting, Map<String, ScaleScore> expected) {
+    static Check compare(ReportingReader reporting, Map<String, ScaleScore> expected) {
       List<Map<String, String>> rows =
           reporting.rows(
               "SELECT school_id, cycle, scale_id, role_group, cohort, n, mean, suppressed"

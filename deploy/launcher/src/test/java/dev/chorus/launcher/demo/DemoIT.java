@@ -70,8 +70,8 @@ class DemoIT {
   private static void dashboardShowsWhatClickHouseHolds(LocalPipeline pipeline, Path dir)
       throws Exception {
     Chromium.ensureInstalled(Path.of("target", "chromium-install.log").toAbsolutePath());
-    DemoCommand.Reporting reporting =
-        new DemoCommand.Reporting(
+    dev.chorus.launcher.ReportingReader reporting =
+        new dev.chorus.launcher.ReportingReader(
             pipeline.stack().clickhouseHttpUrl(),
             pipeline.analyst().user(),
             pipeline.analyst().password());
