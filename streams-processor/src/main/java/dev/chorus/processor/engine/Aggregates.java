@@ -201,24 +201,37 @@ public final class Aggregates {
       }
       effect(effects, newLatest).ctd += 1;
     }
-    for (int w = 0; w < windows.length; w++) {
-      Map<String, int[]> old = intervals(before, windows[w]);
-      Map<String, int[]> now = intervals(after, windows[w]);
-      for (RespondentHistory.Entry e : after.entries()) {
-        int[] o = old.get(id(e));
-        int[] n = now.get(id(e));
-        if (n == null) {
-          continue;
-        }
-        if (o == null) {
-          if (n[1] > n[0]) {
-            effect(effects, e).point(w, n[0], 1).point(w, n[1], -1);
-          }
-        } else if (o[1] != n[1]) {
-          effect(effects, e).point(w, o[1], 1).point(w, n[1], -1);
+    Map<String, Integer> oldNext = nextDays(before);
+    Map<String, Integer> newNext = nextDays(after);
+    for (RespondentHistory.Entry e : after.entries()) {
+      if (!e.rolling()) {
+        continue;
+      }
+      Integer o = oldNext.get(id(e)); // null: the entry is new
+      int n = newNext.get(id(e));
+      if (o != null && o == n) {
+        continue;
+      }
+      // An entry on day a counts from a (a "start", shared by every window) until the day of the
+      // respondent's next entry or a + W, whichever comes first; it never counts if the next
+      // entry is on the same day. Window W sees starts minus the starts W days earlier, minus an
+      // "early end" wherever the next entry cuts the entry short: +1 at the cut, −1 at a + W.
+      int a = day(e);
+      boolean oldCounts = o != null && o > a;
+      boolean newCounts = n > a;
+      if (oldCounts != newCounts) {
+        effect(effects, e).start(a, newCounts ? 1 : -1);
+      }
+      for (int w = 0; w < windows.length; w++) {
+        int expiry = a + windows[w];
+        int oldCut = oldCounts ? Math.min(o, expiry) : expiry;
+        int newCut = newCounts ? Math.min(n, expiry) : expiry;
+        if (oldCut != newCut) {
+          effect(effects, e).point(w, oldCut, -1).point(w, newCut, 1);
         }
       }
     }
+    int school = effects.isEmpty() ? 0 : d.scope(first.getSchoolId());
     for (Effect effect : effects.values()) {
       SurveySubmission s = canonical(effect.entry.submission());
       Instrument instrument = instruments.apply(s);
@@ -227,7 +240,7 @@ public final class Aggregates {
             "instrument of submission " + s.getSubmissionId() + " is not known");
       }
       for (Table<?, ?> t : tables) {
-        t.apply(s, instrument, effect);
+        t.apply(s, instrument, effect, school);
       }
     }
     if (effects.values().stream().anyMatch(e -> e.ctd != 0)) {
@@ -483,34 +496,42 @@ public final class Aggregates {
     return (int) Math.floorDiv(e.submission().getSubmittedAt().toEpochMilli(), DAY_MS);
   }
 
-  /** Rolling intervals [start day, end day) of a history's on-time entries, by submission id. */
-  private static Map<String, int[]> intervals(RespondentHistory history, int windowDays) {
+  /**
+   * For each on-time entry of a history, by submission id: the day of the respondent's next on-time
+   * entry, or {@link Integer#MAX_VALUE} for the last one.
+   */
+  private static Map<String, Integer> nextDays(RespondentHistory history) {
     if (history == null) {
       return Map.of();
     }
-    Map<String, int[]> intervals = new HashMap<>();
+    Map<String, Integer> next = new HashMap<>();
     RespondentHistory.Entry previous = null;
     for (RespondentHistory.Entry e : history.entries()) {
       if (!e.rolling()) {
         continue;
       }
       if (previous != null) {
-        intervals.get(id(previous))[1] = Math.min(day(previous) + windowDays, day(e));
+        next.put(id(previous), day(e));
       }
-      intervals.put(id(e), new int[] {day(e), day(e) + windowDays});
+      next.put(id(e), Integer.MAX_VALUE);
       previous = e;
     }
-    return intervals;
+    return next;
   }
 
   private Effect effect(Map<String, Effect> effects, RespondentHistory.Entry e) {
     return effects.computeIfAbsent(id(e), k -> new Effect(e, windows.length));
   }
 
-  /** What happens to one entry's contributions: CTD sign and rolling delta points per window. */
+  /**
+   * What happens to one entry's contributions: CTD sign, rolling start (sign and day), and
+   * early-end points per window.
+   */
   private static final class Effect {
     final RespondentHistory.Entry entry;
     int ctd;
+    int start;
+    int startDay;
     final List<int[]>[] points;
 
     @SuppressWarnings("unchecked")
@@ -522,12 +543,20 @@ public final class Aggregates {
       }
     }
 
+    void start(int day, int sign) {
+      start = sign;
+      startDay = day;
+    }
+
     Effect point(int window, int day, int sign) {
       points[window].add(new int[] {day, sign});
       return this;
     }
 
     boolean hasRolling() {
+      if (start != 0) {
+        return true;
+      }
       for (List<int[]> p : points) {
         if (!p.isEmpty()) {
           return true;
@@ -535,15 +564,50 @@ public final class Aggregates {
       }
       return false;
     }
+
+    /** The earliest day whose rolling value in window {@code w} this effect changes. */
+    int firstDay(int w) {
+      int first = start != 0 ? startDay : Integer.MAX_VALUE;
+      for (int[] p : points[w]) {
+        first = Math.min(first, p[0]);
+      }
+      return first;
+    }
   }
 
   /** Identity of a family: one metric of one district, cycle and cohort (null: all cohorts). */
   record FamilyKey(String district, String cycle, String metric, String cohort) {}
 
+  /** Role groups as numbers: each role's ordinal, then ALL. */
+  private static final int ALL_GROUP = dev.chorus.avro.Role.values().length;
+
+  private static final int GROUPS = ALL_GROUP + 1;
+
+  /**
+   * One cell of a family as the hot path sees it: its cycle-to-date statistics and, for rolling
+   * metrics, its series cell per window (which share one array of start deltas).
+   */
+  private static final class Slot<A extends Accumulator<?, A>> {
+    final A ctd;
+    final SeriesCell<A>[] series;
+    final DayDeltas<A> starts;
+
+    @SuppressWarnings("unchecked")
+    Slot(A ctd, int windowCount) {
+      this.ctd = ctd;
+      this.series = new SeriesCell[windowCount];
+      this.starts = windowCount == 0 ? null : new DayDeltas<>();
+    }
+  }
+
   /** Every cell of one family: per scope (a school, or "" for the district) and role group. */
   private static final class Family<A extends Accumulator<?, A>> {
     final FamilyKey key;
     final HashMap<String, HashMap<String, A>> ctd = new HashMap<>();
+
+    /** The cells by scope number × {@link #GROUPS} + group number (see {@link DistrictState}). */
+    private Object[] slots = new Object[0];
+
     final Map<String, SpecificRecordBase> published = new HashMap<>();
     final Series<A>[] series;
     boolean ctdDirty;
@@ -562,6 +626,24 @@ public final class Aggregates {
       return ctd.computeIfAbsent(scope, s -> new HashMap<>())
           .computeIfAbsent(group, g -> reducer.newAccumulator());
     }
+
+    /** The cell of scope number {@code scope} and group number {@code group}, named as given. */
+    @SuppressWarnings("unchecked")
+    Slot<A> slot(int scope, int group, String scopeName, String groupName, Reducer<?, A> r) {
+      int i = scope * GROUPS + group;
+      if (i >= slots.length) {
+        slots = java.util.Arrays.copyOf(slots, Math.max(i + 1, 2 * slots.length));
+      }
+      Slot<A> slot = (Slot<A>) slots[i];
+      if (slot == null) {
+        slot = new Slot<>(cell(scopeName, groupName, r), series.length);
+        for (int w = 0; w < series.length; w++) {
+          slot.series[w] = series[w].cell(scopeName, groupName, slot.starts);
+        }
+        slots[i] = slot;
+      }
+      return slot;
+    }
   }
 
   /** Day deltas of one rolling window, per scope and role group. */
@@ -571,10 +653,10 @@ public final class Aggregates {
     long emittedThrough = Integer.MIN_VALUE;
     boolean full;
 
-    SeriesCell<A> cell(String scope, String group) {
+    SeriesCell<A> cell(String scope, String group, DayDeltas<A> starts) {
       return cells
           .computeIfAbsent(scope, s -> new HashMap<>())
-          .computeIfAbsent(group, g -> new SeriesCell<>());
+          .computeIfAbsent(group, g -> new SeriesCell<>(starts));
     }
 
     /** Every row must be published again (after a rebuild, or when a gate flag changed). */
@@ -588,15 +670,21 @@ public final class Aggregates {
   }
 
   /**
-   * One rolling cell's day deltas, the earliest day changed since its last publication, and what
-   * was last published for each day (so unchanged rows are not published again).
+   * One rolling cell of one window: the start deltas (shared with the cell's other windows), this
+   * window's early-end deltas, the earliest day changed since its last publication, and what was
+   * last published for each day (so unchanged rows are not published again).
    */
   private static final class SeriesCell<A extends Accumulator<?, A>> {
     static final byte NOTHING = 0;
-    final DayDeltas<A> deltas = new DayDeltas<>();
+    final DayDeltas<A> starts;
+    final DayDeltas<A> ends = new DayDeltas<>();
     long dirtyFrom = Integer.MAX_VALUE;
     private byte[] published = new byte[0];
     private int base;
+
+    SeriesCell(DayDeltas<A> starts) {
+      this.starts = starts;
+    }
 
     byte published(int day) {
       int i = day - base;
@@ -632,7 +720,18 @@ public final class Aggregates {
     final Map<String, Long> newestBySchool = new HashMap<>();
     final Map<String, CycleState> cycles = new HashMap<>();
     final Map<String, Boolean> gates = new HashMap<>();
+    final Map<String, Integer> scopes = new HashMap<>(Map.of(DISTRICT, 0));
     boolean cycleOrderChanged;
+
+    /** The number of a school's scope (the district rollup is 0). */
+    int scope(String school) {
+      Integer n = scopes.get(school);
+      if (n == null) {
+        n = scopes.size();
+        scopes.put(school, n);
+      }
+      return n;
+    }
 
     void observe(RespondentHistory.Entry e) {
       long t = e.submission().getSubmittedAt().toEpochMilli();
@@ -751,11 +850,13 @@ public final class Aggregates {
     void markCtd(Family<?> f) {
       @SuppressWarnings("unchecked")
       Family<A> typed = (Family<A>) f;
-      typed.ctdDirty = true;
-      dirty.add(typed);
+      if (!typed.ctdDirty) {
+        typed.ctdDirty = true;
+        dirty.add(typed);
+      }
     }
 
-    void apply(SurveySubmission s, Instrument instrument, Effect effect) {
+    void apply(SurveySubmission s, Instrument instrument, Effect effect, int school) {
       boolean rolling = reducer.rolling() && effect.hasRolling();
       if (effect.ctd == 0 && !rolling) {
         return;
@@ -765,8 +866,12 @@ public final class Aggregates {
       for (String cohort : cohorts) {
         slices.add(slice(s.getDistrictId(), s.getCycle(), cohort));
       }
-      String[] scopes = {s.getSchoolId(), DISTRICT};
-      String[] groups = {s.getRole().name(), Cells.ALL};
+      String role = s.getRole().name();
+      int roleGroup = s.getRole().ordinal();
+      int[] firstDays = new int[rolling ? windows.length : 0];
+      for (int w = 0; w < firstDays.length; w++) {
+        firstDays[w] = effect.firstDay(w);
+      }
       reducer.contributions(
           instrument,
           s,
@@ -780,35 +885,52 @@ public final class Aggregates {
               if (effect.ctd != 0) {
                 markCtd(f);
               }
-              for (String scope : scopes) {
-                for (String group : groups) {
-                  if (effect.ctd != 0) {
-                    A acc = f.cell(scope, group, reducer);
-                    acc.add(c, effect.ctd);
-                    if (acc.n() < 0) {
-                      throw new IllegalStateException(
-                          "retraction below zero in " + f.key + " " + scope + "/" + group);
-                    }
-                  }
-                  if (rolling) {
-                    for (int w = 0; w < windows.length; w++) {
-                      Series<A> series = f.series[w];
-                      SeriesCell<A> cell = series.cell(scope, group);
-                      for (int[] p : effect.points[w]) {
-                        A delta = cell.deltas.at(p[0], reducer);
-                        delta.add(c, p[1]);
-                        if (delta.isZero()) {
-                          cell.deltas.clear(p[0]);
-                        }
-                        cell.dirtyFrom = Math.min(cell.dirtyFrom, p[0]);
-                        series.dirtyFrom = Math.min(series.dirtyFrom, p[0]);
-                      }
-                    }
-                  }
+              if (rolling) {
+                for (int w = 0; w < windows.length; w++) {
+                  f.series[w].dirtyFrom = Math.min(f.series[w].dirtyFrom, firstDays[w]);
                 }
               }
+              apply(
+                  f.slot(school, roleGroup, s.getSchoolId(), role, reducer), c, effect, firstDays);
+              apply(
+                  f.slot(school, ALL_GROUP, s.getSchoolId(), Cells.ALL, reducer),
+                  c,
+                  effect,
+                  firstDays);
+              apply(f.slot(0, roleGroup, DISTRICT, role, reducer), c, effect, firstDays);
+              apply(f.slot(0, ALL_GROUP, DISTRICT, Cells.ALL, reducer), c, effect, firstDays);
             }
           });
+    }
+
+    private void apply(Slot<A> slot, C c, Effect effect, int[] firstDays) {
+      if (effect.ctd != 0) {
+        slot.ctd.add(c, effect.ctd);
+        if (slot.ctd.n() < 0) {
+          throw new IllegalStateException("retraction below zero in " + reducer.name());
+        }
+      }
+      if (firstDays.length == 0) {
+        return; // not rolling
+      }
+      if (effect.start != 0) {
+        add(slot.starts, effect.startDay, c, effect.start);
+      }
+      for (int w = 0; w < windows.length; w++) {
+        SeriesCell<A> cell = slot.series[w];
+        for (int[] p : effect.points[w]) {
+          add(cell.ends, p[0], c, p[1]);
+        }
+        cell.dirtyFrom = Math.min(cell.dirtyFrom, firstDays[w]);
+      }
+    }
+
+    private void add(DayDeltas<A> deltas, int day, C c, int sign) {
+      A delta = deltas.at(day, reducer);
+      delta.add(c, sign);
+      if (delta.isZero()) {
+        deltas.clear(day);
+      }
     }
 
     private List<String> cohorts(SurveySubmission s) {
@@ -912,7 +1034,8 @@ public final class Aggregates {
       series.cells.forEach(
           (scope, groups) ->
               groups.forEach(
-                  (group, cell) -> cursors.add(new Cursor(scope, group, cell, (int) from))));
+                  (group, cell) ->
+                      cursors.add(new Cursor(scope, group, cell, (int) from, windows[w]))));
       for (int day = (int) from; day <= end; day++) {
         Map<String, Map<String, Long>> n = new LinkedHashMap<>();
         for (Cursor cursor : cursors) {
@@ -1001,25 +1124,38 @@ public final class Aggregates {
       return Cells.key(rowCell(f, w, day, cursor), f.key.metric());
     }
 
-    /** Walks one cell's day deltas, keeping the running value as of the current day. */
+    /**
+     * Walks one cell's deltas day by day, keeping the running value of its window as of the current
+     * day: starts through the day, minus starts more than W days ago, minus early ends.
+     */
     private final class Cursor {
       final String scope;
       final String group;
       final SeriesCell<A> cell;
       final A value;
+      final int windowDays;
 
-      Cursor(String scope, String group, SeriesCell<A> cell, int from) {
+      Cursor(String scope, String group, SeriesCell<A> cell, int from, int windowDays) {
         this.scope = scope;
         this.group = group;
         this.cell = cell;
+        this.windowDays = windowDays;
         this.value = reducer.newAccumulator();
-        cell.deltas.sumBefore(from, value);
+        cell.starts.sumBefore(from, value, 1);
+        cell.starts.sumBefore(from - windowDays, value, -1);
+        cell.ends.sumBefore(from, value, -1);
       }
 
+      /** Moves to {@code day}, the day after the previous one. */
       void advanceTo(int day) {
-        A delta = cell.deltas.get(day);
+        merge(cell.starts.get(day), 1);
+        merge(cell.starts.get(day - windowDays), -1);
+        merge(cell.ends.get(day), -1);
+      }
+
+      private void merge(A delta, int sign) {
         if (delta != null) {
-          value.merge(delta, 1);
+          value.merge(delta, sign);
         }
       }
     }

@@ -37,13 +37,13 @@ final class DayDeltas<A extends Accumulator<?, A>> {
     }
   }
 
-  /** Adds every delta before {@code day} to {@code into}. */
+  /** Adds {@code sign ×} every delta before {@code day} to {@code into}. */
   @SuppressWarnings("unchecked")
-  void sumBefore(int day, A into) {
+  void sumBefore(int day, A into, int sign) {
     int end = Math.min(slots.length, day - base);
     for (int i = 0; i < end; i++) {
       if (slots[i] != null) {
-        into.merge((A) slots[i], 1);
+        into.merge((A) slots[i], sign);
       }
     }
   }

@@ -37,6 +37,7 @@ public final class DecisionPatternsReducer
   public static final String METRIC = "reflection";
 
   private String administrators = "administrators";
+  private final GroupNames names = new GroupNames();
 
   @Override
   public void contributions(
@@ -52,26 +53,39 @@ public final class DecisionPatternsReducer
         administrators = g.id();
       }
     }
-    out.accept(METRIC, report(r, administrators));
+    out.accept(METRIC, report(r, administrators, names));
   }
 
-  /** One reflection as counts (pure; {@code administrators} is the administrators' group id). */
-  static PatternAccumulator.Report report(DecisionReflection r, String administrators) {
+  /**
+   * One reflection as counts ({@code administrators} is the administrators' group id; groups are
+   * numbered by {@code names}).
+   */
+  static PatternAccumulator.Report report(
+      DecisionReflection r, String administrators, GroupNames names) {
     Set<String> shaped = new HashSet<>(r.getShapedBy());
     Set<String> led = new HashSet<>(r.getLedBy());
     Set<String> implemented = new HashSet<>(r.getImplementedBy());
-    Map<String, long[]> roles = new TreeMap<>();
-    mark(roles, shaped, 0);
-    mark(roles, new HashSet<>(r.getInputFrom()), 1);
-    mark(roles, led, 2);
-    mark(roles, implemented, 3);
+    Map<String, long[]> marks = new TreeMap<>();
+    mark(marks, shaped, 0);
+    mark(marks, new HashSet<>(r.getInputFrom()), 1);
+    mark(marks, led, 2);
+    mark(marks, implemented, 3);
+    int[] groups = new int[marks.size()];
+    long[] roles = new long[4 * marks.size()];
+    int i = 0;
+    for (var mark : marks.entrySet()) {
+      groups[i] = names.number(mark.getKey());
+      System.arraycopy(mark.getValue(), 0, roles, 4 * i, 4);
+      i++;
+    }
     boolean nonAdminShaped = shaped.stream().anyMatch(g -> !g.equals(administrators));
     boolean hierarchy =
         led.equals(Set.of(administrators))
             && !implemented.isEmpty()
             && !implemented.contains(administrators);
     boolean coOwned = !implemented.isEmpty() && shaped.containsAll(implemented);
-    return new PatternAccumulator.Report(roles, shaped.size(), nonAdminShaped, hierarchy, coOwned);
+    return new PatternAccumulator.Report(
+        groups, roles, shaped.size(), nonAdminShaped, hierarchy, coOwned);
   }
 
   private static void mark(Map<String, long[]> roles, Set<String> groups, int role) {
@@ -82,7 +96,7 @@ public final class DecisionPatternsReducer
 
   @Override
   public PatternAccumulator newAccumulator() {
-    return new PatternAccumulator();
+    return new PatternAccumulator(names);
   }
 
   @Override

@@ -3,74 +3,70 @@ package dev.chorus.processor.influence;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 /**
- * A few counters per rated group (an instrument has a handful of groups): parallel arrays searched
- * linearly, much cheaper on the hot path than a tree map per accumulator. Entries whose counters
- * all return to 0 are dropped, so an emptied cell compares equal to a new one.
+ * A few counters per rated group, in one array indexed by the group's number ({@link GroupNames}):
+ * adding a respondent is a handful of array additions, and an emptied cell is all zeros, equal to a
+ * new one.
  */
 final class GroupCounts {
 
   private final int width;
-  private String[] names = new String[0];
-  private long[][] counts = new long[0][];
-  private int size;
+  private final GroupNames names;
+  private long[] counts;
 
-  GroupCounts(int width) {
+  GroupCounts(int width, GroupNames names) {
     this.width = width;
+    this.names = names;
+    this.counts = new long[names.size() * width];
   }
 
-  /** Adds {@code sign × values} to the counters of {@code group}. */
-  void add(String group, long[] values, long sign) {
-    int i = indexOf(group);
-    if (i < 0) {
-      if (size == names.length) {
-        names = Arrays.copyOf(names, Math.max(4, size * 2));
-        counts = Arrays.copyOf(counts, names.length);
-      }
-      names[size] = group;
-      counts[size] = new long[width];
-      i = size++;
+  /**
+   * Adds {@code sign ×} the {@code width} values of {@code values} starting at {@code offset} to
+   * the counters of group number {@code group}.
+   */
+  void add(int group, long[] values, int offset, long sign) {
+    int base = group * width;
+    if (base + width > counts.length) {
+      counts = Arrays.copyOf(counts, Math.max(base + width, names.size() * width));
     }
-    long[] c = counts[i];
-    boolean zero = true;
     for (int k = 0; k < width; k++) {
-      c[k] += sign * values[k];
-      zero &= c[k] == 0;
-    }
-    if (zero) {
-      size--;
-      names[i] = names[size];
-      counts[i] = counts[size];
-      names[size] = null;
-      counts[size] = null;
+      counts[base + k] += sign * values[offset + k];
     }
   }
 
-  private int indexOf(String group) {
-    for (int i = 0; i < size; i++) {
-      if (names[i].equals(group)) {
-        return i;
-      }
+  /** Adds {@code sign ×} every counter of {@code other}. */
+  void merge(GroupCounts other, long sign) {
+    if (other.counts.length > counts.length) {
+      counts = Arrays.copyOf(counts, other.counts.length);
     }
-    return -1;
-  }
-
-  void forEach(BiConsumer<String, long[]> action) {
-    for (int i = 0; i < size; i++) {
-      action.accept(names[i], counts[i]);
+    long[] o = other.counts;
+    for (int i = 0; i < o.length; i++) {
+      counts[i] += sign * o[i];
     }
   }
 
   boolean isEmpty() {
-    return size == 0;
+    for (long c : counts) {
+      if (c != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** The counters by group name, sorted. */
+  /** The counters of every group with a non-zero one, by group id, sorted. */
   Map<String, long[]> sorted() {
     Map<String, long[]> sorted = new TreeMap<>();
-    forEach(sorted::put);
+    for (int base = 0; base < counts.length; base += width) {
+      long[] row = Arrays.copyOfRange(counts, base, base + width);
+      for (long c : row) {
+        if (c != 0) {
+          sorted.put(names.name(base / width), row);
+          break;
+        }
+      }
+    }
     return sorted;
   }
 }

@@ -11,24 +11,34 @@ public final class InfluenceAccumulator
     implements Accumulator<InfluenceAccumulator.Ratings, InfluenceAccumulator> {
 
   /**
-   * One respondent's ratings in one decision area (or pooled over all areas): per group, {count,
-   * sum} of ratings.
+   * One respondent's ratings in one decision area (or pooled over all areas), computed once per
+   * submission: for the i-th rated group (number {@code groups[i]}), {@code values[3i..3i+2]} = {1,
+   * count of ratings, sum of ratings}.
    */
-  public record Ratings(Map<String, long[]> byGroup) {}
+  public record Ratings(int[] groups, long[] values) {}
 
+  private final GroupNames names;
   private long n;
-  private final GroupCounts groups = new GroupCounts(3);
+  private final GroupCounts groups;
+
+  InfluenceAccumulator(GroupNames names) {
+    this.names = names;
+    this.groups = new GroupCounts(3, names);
+  }
 
   @Override
   public void add(Ratings ratings, int sign) {
     n += sign;
-    ratings.byGroup().forEach((group, r) -> groups.add(group, new long[] {1, r[0], r[1]}, sign));
+    int[] rated = ratings.groups();
+    for (int i = 0; i < rated.length; i++) {
+      groups.add(rated[i], ratings.values(), 3 * i, sign);
+    }
   }
 
   @Override
   public void merge(InfluenceAccumulator other, int sign) {
     n += sign * other.n;
-    other.groups.forEach((group, g) -> groups.add(group, g, sign));
+    groups.merge(other.groups, sign);
   }
 
   @Override
@@ -43,7 +53,7 @@ public final class InfluenceAccumulator
 
   @Override
   public InfluenceAccumulator copy() {
-    InfluenceAccumulator c = new InfluenceAccumulator();
+    InfluenceAccumulator c = new InfluenceAccumulator(names);
     c.merge(this, 1);
     return c;
   }

@@ -39,6 +39,7 @@ public final class InfluenceReducer
   public static final String ALL_AREAS = "ALL";
 
   private final Map<String, String> groupOfRole = new HashMap<>();
+  private final GroupNames names = new GroupNames();
   private final Map<String, String> roleOfGroup = new TreeMap<>();
 
   @Override
@@ -57,16 +58,46 @@ public final class InfluenceReducer
         }
       }
     }
-    Map<String, Map<String, long[]>> byArea = new TreeMap<>();
-    Map<String, long[]> pooled = new TreeMap<>();
-    for (InfluenceRating r : submission.getInfluence()) {
-      byArea
-          .computeIfAbsent(r.getDecisionArea(), a -> new TreeMap<>())
-          .merge(r.getGroup(), new long[] {1, r.getRating()}, InfluenceReducer::sum);
-      pooled.merge(r.getGroup(), new long[] {1, r.getRating()}, InfluenceReducer::sum);
+    List<InfluenceRating> ratings = submission.getInfluence();
+    int[] numbers = new int[ratings.size()];
+    for (int i = 0; i < numbers.length; i++) {
+      numbers[i] = names.number(ratings.get(i).getGroup());
     }
-    byArea.forEach((area, groups) -> out.accept(area, new InfluenceAccumulator.Ratings(groups)));
-    out.accept(ALL_AREAS, new InfluenceAccumulator.Ratings(pooled));
+    // {count, sum} per group number, per area and pooled
+    int width = 2 * names.size();
+    Map<String, long[]> byArea = new HashMap<>();
+    long[] pooled = new long[width];
+    for (int i = 0; i < numbers.length; i++) {
+      InfluenceRating r = ratings.get(i);
+      long[] area = byArea.computeIfAbsent(r.getDecisionArea(), a -> new long[width]);
+      for (long[] into : new long[][] {area, pooled}) {
+        into[2 * numbers[i]]++;
+        into[2 * numbers[i] + 1] += r.getRating();
+      }
+    }
+    byArea.forEach((area, counts) -> out.accept(area, ratings(counts)));
+    out.accept(ALL_AREAS, ratings(pooled));
+  }
+
+  /** Dense {count, sum} pairs by group number as a contribution. */
+  private static InfluenceAccumulator.Ratings ratings(long[] counts) {
+    int rated = 0;
+    for (int g = 0; g < counts.length; g += 2) {
+      rated += counts[g] > 0 ? 1 : 0;
+    }
+    int[] groups = new int[rated];
+    long[] values = new long[3 * rated];
+    int i = 0;
+    for (int g = 0; g < counts.length; g += 2) {
+      if (counts[g] > 0) {
+        groups[i] = g / 2;
+        values[3 * i] = 1;
+        values[3 * i + 1] = counts[g];
+        values[3 * i + 2] = counts[g + 1];
+        i++;
+      }
+    }
+    return new InfluenceAccumulator.Ratings(groups, values);
   }
 
   /**
@@ -122,13 +153,9 @@ public final class InfluenceReducer
     return g == null || g[1] == 0 ? null : (double) g[2] / g[1];
   }
 
-  private static long[] sum(long[] a, long[] b) {
-    return new long[] {a[0] + b[0], a[1] + b[1]};
-  }
-
   @Override
   public InfluenceAccumulator newAccumulator() {
-    return new InfluenceAccumulator();
+    return new InfluenceAccumulator(names);
   }
 
   @Override

@@ -14,10 +14,13 @@ public final class PatternAccumulator
   /**
    * One respondent's reflection.
    *
-   * @param roles per group: {shaped, input, led, implemented} as 0/1
+   * @param groups numbers of the groups the reflection names
+   * @param roles for the i-th named group, {@code roles[4i..4i+3]} = {shaped, input, led,
+   *     implemented} as 0/1
    */
   public record Report(
-      Map<String, long[]> roles,
+      int[] groups,
+      long[] roles,
       int breadth,
       boolean nonAdminShaped,
       boolean hierarchyMode,
@@ -28,7 +31,13 @@ public final class PatternAccumulator
   private long nonAdminShaped;
   private long hierarchyMode;
   private long coOwnership;
-  private final GroupCounts groups = new GroupCounts(4);
+  private final GroupNames names;
+  private final GroupCounts groups;
+
+  PatternAccumulator(GroupNames names) {
+    this.names = names;
+    this.groups = new GroupCounts(4, names);
+  }
 
   @Override
   public void add(Report r, int sign) {
@@ -37,7 +46,10 @@ public final class PatternAccumulator
     nonAdminShaped += r.nonAdminShaped() ? sign : 0;
     hierarchyMode += r.hierarchyMode() ? sign : 0;
     coOwnership += r.coOwnership() ? sign : 0;
-    r.roles().forEach((group, roles) -> groups.add(group, roles, sign));
+    int[] named = r.groups();
+    for (int i = 0; i < named.length; i++) {
+      groups.add(named[i], r.roles(), 4 * i, sign);
+    }
   }
 
   @Override
@@ -47,7 +59,7 @@ public final class PatternAccumulator
     nonAdminShaped += sign * o.nonAdminShaped;
     hierarchyMode += sign * o.hierarchyMode;
     coOwnership += sign * o.coOwnership;
-    o.groups.forEach((group, roles) -> groups.add(group, roles, sign));
+    groups.merge(o.groups, sign);
   }
 
   @Override
@@ -67,7 +79,7 @@ public final class PatternAccumulator
 
   @Override
   public PatternAccumulator copy() {
-    PatternAccumulator c = new PatternAccumulator();
+    PatternAccumulator c = new PatternAccumulator(names);
     c.merge(this, 1);
     return c;
   }

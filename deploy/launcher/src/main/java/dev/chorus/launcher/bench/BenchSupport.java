@@ -80,6 +80,14 @@ final class BenchSupport {
         .orElse("?");
   }
 
+  /**
+   * JVM options of a benchmarked service: the environment variable {@code variable} (split at
+   * whitespace) when set, otherwise {@code defaults}.
+   */
+  static List<String> jvmOptions(String variable, String defaults) {
+    return List.of(System.getenv().getOrDefault(variable, defaults).trim().split("\\s+"));
+  }
+
   static void stop(Process process) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {

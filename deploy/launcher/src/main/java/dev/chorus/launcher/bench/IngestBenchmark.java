@@ -134,13 +134,14 @@ public final class IngestBenchmark {
     env.put("CHORUS_SCHEMA_REGISTRY_URL", stack.registry().url());
     env.put("CHORUS_INGEST_DATA_DIR", dataDir.toString());
     env.put("CHORUS_DISTRICTS_FILE", districts.toString());
+    List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+    // Throughput collector, as recommended for the service (docs/operators.md).
+    jvm.addAll(BenchSupport.jvmOptions("CHORUS_BENCH_INGEST_JVM_OPTS", "-XX:+UseParallelGC"));
     return BenchSupport.java(
         "dev.chorus.ingest.IngestService",
         env,
         dataDir.resolve("ingest.log"),
-        "-Xmx256m",
-        // Throughput collector, as recommended for the service (docs/operators.md).
-        System.getenv().getOrDefault("CHORUS_BENCH_INGEST_JVM_OPTS", "-XX:+UseParallelGC"));
+        jvm.toArray(String[]::new));
   }
 
   /**

@@ -99,9 +99,11 @@ public final class ProcessorBenchmark {
       env.put("CHORUS_PROCESSOR_THREADS", Integer.toString(threads));
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "chorus-bench-processor.log");
       System.out.println("Processor log: " + log);
+      List<String> jvm = new ArrayList<>(List.of(heap));
+      jvm.addAll(jvmOptions());
       Process processor =
           BenchSupport.java(
-              "dev.chorus.processor.ProcessorApp", env, log, heap, "-XX:+UseParallelGC");
+              "dev.chorus.processor.ProcessorApp", env, log, jvm.toArray(String[]::new));
       try {
         String base = "http://127.0.0.1:" + port;
         BenchSupport.awaitOk(base + "/health", processor, "the processor");
@@ -145,7 +147,7 @@ public final class ProcessorBenchmark {
             late,
             published,
             heap,
-            System.getenv().getOrDefault("CHORUS_BENCH_PROCESSOR_JVM_OPTS", "-XX:+UseParallelGC"),
+            String.join(" ", jvmOptions()),
             BenchSupport.peakRss(processor.pid()));
       } finally {
         BenchSupport.stop(processor);
@@ -153,6 +155,11 @@ public final class ProcessorBenchmark {
     } finally {
       BenchSupport.deleteTree(work);
     }
+  }
+
+  /** The processor JVM's options besides the heap (replaced by the environment variable). */
+  private static List<String> jvmOptions() {
+    return BenchSupport.jvmOptions("CHORUS_BENCH_PROCESSOR_JVM_OPTS", "-XX:+UseParallelGC");
   }
 
   /** Writes the instrument and the submissions; returns how many submission records were sent. */

@@ -121,10 +121,10 @@ public final class SinkBenchmark {
       env.put("CHORUS_CLICKHOUSE_COMPRESS", compress);
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "chorus-bench-sink.log");
       System.out.println("Sink log: " + log);
-      String jvm =
-          System.getenv().getOrDefault("CHORUS_BENCH_SINK_JVM_OPTS", "-Xmx512m -XX:+UseParallelGC");
+      List<String> jvm =
+          BenchSupport.jvmOptions("CHORUS_BENCH_SINK_JVM_OPTS", "-Xmx512m -XX:+UseParallelGC");
       Process sink =
-          BenchSupport.java("dev.chorus.sink.SinkApp", env, log, jvm.trim().split("\\s+"));
+          BenchSupport.java("dev.chorus.sink.SinkApp", env, log, jvm.toArray(String[]::new));
       double sinkSeconds;
       try {
         String base = "http://127.0.0.1:" + port;
