@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.chorus.config.ServiceMain;
 import dev.chorus.ingest.config.IngestConfig;
 import dev.chorus.ingest.directory.Directory;
 import dev.chorus.ingest.http.Auth;
@@ -26,10 +27,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -152,32 +151,8 @@ public final class IngestService implements AutoCloseable {
 
   /** Runs the service until SIGTERM/Ctrl-C; configuration from the environment (see docs). */
   public static void main(String[] args) throws InterruptedException {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    System.getProperties()
-        .forEach(
-            (k, v) -> {
-              if (k.toString().startsWith("CHORUS_")) {
-                env.put(k.toString(), v.toString());
-              }
-            });
-    IngestConfig config;
-    try {
-      config = IngestConfig.fromEnvironment(env);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    IngestConfig config = ServiceMain.settingsOrExit(IngestConfig::fromEnvironment);
     IngestService service = start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  service.close();
-                  stopped.countDown();
-                },
-                "ingest-shutdown"));
-    stopped.await();
+    ServiceMain.closeOnShutdown(service, "ingest-shutdown").await();
   }
 }

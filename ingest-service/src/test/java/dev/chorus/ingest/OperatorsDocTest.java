@@ -2,6 +2,7 @@ package dev.chorus.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.config.EnvSettings;
 import dev.chorus.ingest.config.IngestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ class OperatorsDocTest {
   @Test
   void everySettingIsDocumentedWithItsDefault() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "operators.md"));
-    for (IngestConfig.Setting setting : IngestConfig.SETTINGS) {
+    for (EnvSettings.Setting setting : IngestConfig.SETTINGS) {
       String row =
           "| `"
               + setting.env()

@@ -70,6 +70,22 @@ public final class EnvSettings {
     }
   }
 
+  /** A whole number of at least {@code min} that may exceed an int (sizes in bytes). */
+  public long longNumber(String name, long min, String why) {
+    String value = text(name);
+    try {
+      long n = Long.parseLong(value);
+      if (n < min) {
+        problem(
+            name + " must be at least " + min + (why.isEmpty() ? "" : " " + why) + ", got " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      problem(name + " must be a whole number, got '" + value + "'");
+      return min;
+    }
+  }
+
   /** A TCP port, 0 meaning any free one. */
   public int port(String name) {
     int port = number(name, 0, "");

@@ -1,5 +1,6 @@
 package dev.chorus.config;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -15,12 +16,28 @@ public final class ServiceMain {
    */
   public static <C> C settingsOrExit(Function<Map<String, String>, C> read) {
     try {
-      return read.apply(System.getenv());
+      return read.apply(environment());
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       throw e;
     }
+  }
+
+  /**
+   * The environment variables, with JVM system properties named {@code CHORUS_…} taking precedence
+   * (e.g. {@code java -DCHORUS_INGEST_PORT=9090 …}).
+   */
+  public static Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("CHORUS_")) {
+                env.put(k.toString(), v.toString());
+              }
+            });
+    return env;
   }
 
   /** Closes {@code service} on SIGTERM or Ctrl-C; the latch opens once it is closed. */

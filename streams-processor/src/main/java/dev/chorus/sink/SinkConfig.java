@@ -64,7 +64,7 @@ public record SinkConfig(
           new Setting("CHORUS_SINK_MIGRATE", "true", "apply pending schema migrations at start-up"),
           new Setting(
               "CHORUS_SINK_BATCH_ROWS",
-              "10000",
+              "50000",
               "write a batch once it holds this many rows (or is CHORUS_SINK_BATCH_MAX_AGE_MS old)"),
           new Setting(
               "CHORUS_SINK_BATCH_MAX_AGE_MS",

@@ -15,7 +15,7 @@ class SinkConfigTest {
   @Test
   void defaults() {
     SinkConfig c = SinkConfig.fromEnvironment(Map.of());
-    assertThat(c.batchRows()).isEqualTo(10_000);
+    assertThat(c.batchRows()).isEqualTo(50_000);
     assertThat(c.batchMaxAge()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.clickhouseUser()).isEqualTo("chorus_writer");
     assertThat(c.deadLetterTopic()).isEqualTo("chorus.sink.dead-letter");

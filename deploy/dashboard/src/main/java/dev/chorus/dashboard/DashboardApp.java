@@ -54,6 +54,7 @@ public final class DashboardApp implements AutoCloseable {
     Client client =
         new Client.Builder()
             .addEndpoint(config.clickhouseUrl())
+            .setDefaultDatabase(config.reportingDatabase())
             .setUsername(config.user())
             .setPassword(config.password())
             .build();
@@ -73,7 +74,7 @@ public final class DashboardApp implements AutoCloseable {
     }
     DashboardApp app = new DashboardApp(server, client);
     String db = config.reportingDatabase();
-    server.createContext("/api/", exchange -> app.api(exchange, db));
+    server.createContext("/api/", app::api);
     server.createContext("/", app::file);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
@@ -86,7 +87,7 @@ public final class DashboardApp implements AutoCloseable {
     return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
   }
 
-  private void api(HttpExchange exchange, String db) throws IOException {
+  private void api(HttpExchange exchange) throws IOException {
     String name = exchange.getRequestURI().getPath().substring("/api/".length());
     String sql = DashboardQueries.SQL.get(name);
     if (sql == null || !exchange.getRequestMethod().equals("GET")) {
@@ -113,7 +114,7 @@ public final class DashboardApp implements AutoCloseable {
     }
     try {
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (GenericRecord r : client.queryAll(sql.replace("R.", db + "."), params)) {
+      for (GenericRecord r : client.queryAll(sql, params)) {
         Map<String, Object> row = new LinkedHashMap<>();
         r.getValues()
             .forEach(

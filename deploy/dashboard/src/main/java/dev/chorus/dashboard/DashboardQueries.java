@@ -10,14 +10,16 @@ final class DashboardQueries {
 
   private DashboardQueries() {}
 
-  /** Query name → SQL; {@code R} stands for the reporting database. */
+  /**
+   * Query name → SQL, naming views unqualified: the client's default database is the reporting one.
+   */
   static final Map<String, String> SQL =
       Map.ofEntries(
           Map.entry(
               "roles",
               """
               SELECT role_group, scale_id, score_100, suppressed, n_band
-              FROM R.current_scores
+              FROM current_scores
               WHERE district_id = {district:String} AND school_id = {school:String}
                 AND cycle = {cycle:String} AND role_group != 'ALL' AND cohort = ''
                 AND scale_kind = 'CONDITION'
@@ -27,15 +29,15 @@ final class DashboardQueries {
               "cycles",
               """
           SELECT district_id, cycle, uniqExact(school_id) - 1 AS schools, max(computed_at) AS updated
-          FROM R.current_scores
+          FROM current_scores
           GROUP BY district_id, cycle
-          ORDER BY district_id, cycle IN (SELECT cycle FROM R.score_trends) DESC, updated DESC
+          ORDER BY district_id, cycle IN (SELECT cycle FROM score_trends) DESC, updated DESC
           """),
           Map.entry(
               "overview",
               """
           SELECT school_id, scale_id, scale_kind, score_100, suppressed, n_band
-          FROM R.current_scores
+          FROM current_scores
           WHERE district_id = {district:String} AND cycle = {cycle:String}
             AND role_group = 'ALL' AND cohort = ''
           ORDER BY school_id, scale_id
@@ -44,7 +46,7 @@ final class DashboardQueries {
               "rates",
               """
           SELECT school_id, respondents, roster, rate, suppressed, n_band
-          FROM R.response_rates
+          FROM response_rates
           WHERE district_id = {district:String} AND cycle = {cycle:String}
             AND role_group = 'ALL' AND cohort = ''
           ORDER BY school_id
@@ -53,7 +55,7 @@ final class DashboardQueries {
               "trends",
               """
           SELECT scale_id, previous_cycle, delta_mean, p_value, significant, suppressed
-          FROM R.score_trends
+          FROM score_trends
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND role_group = 'ALL' AND cohort = ''
           """),
@@ -61,17 +63,17 @@ final class DashboardQueries {
               "rolling",
               """
           SELECT scale_id, toString(day) AS day, score_100, suppressed
-          FROM R.rolling_scores
+          FROM rolling_scores
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND role_group = 'ALL' AND cohort = ''
-            AND window_days = (SELECT min(window_days) FROM R.rolling_scores)
+            AND window_days = (SELECT min(window_days) FROM rolling_scores)
           ORDER BY scale_id, day
           """),
           Map.entry(
               "influence",
               """
           SELECT total_influence, evenness, effective_groups, top_group, raters, suppressed, n_band
-          FROM R.influence
+          FROM influence
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND decision_area = 'ALL' AND rater_role_group = 'ALL' AND cohort = ''
@@ -80,7 +82,7 @@ final class DashboardQueries {
               "shares",
               """
           SELECT group_name, share, mean_rating
-          FROM R.influence_groups
+          FROM influence_groups
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND decision_area = 'ALL' AND rater_role_group = 'ALL' AND cohort = ''
@@ -90,7 +92,7 @@ final class DashboardQueries {
               "gaps",
               """
           SELECT group_name, administrators_rating, own_rating, gap
-          FROM R.perception_gaps
+          FROM perception_gaps
           WHERE district_id = {district:String} AND school_id = {school:String}
             AND cycle = {cycle:String} AND window_kind = 'CYCLE_TO_DATE'
             AND decision_area = 'ALL' AND cohort = ''
@@ -101,7 +103,7 @@ final class DashboardQueries {
               """
           SELECT g.1 AS group_name, g.2 AS shaped, g.3 AS input, g.4 AS led, g.5 AS implemented,
                  suppressed, n_band
-          FROM R.decision_patterns
+          FROM decision_patterns
           LEFT ARRAY JOIN
               arrayZip(group_names, group_shaped, group_input, group_led, group_implemented) AS g
           WHERE district_id = {district:String} AND school_id = {school:String}

@@ -3,6 +3,8 @@ package dev.chorus.ingest.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.chorus.config.EnvSettings;
+import dev.chorus.config.EnvSettings.Setting;
 import dev.chorus.contracts.ChorusTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Every setting of the ingest service, in one typed place: defaults, environment-variable
@@ -39,21 +40,9 @@ public record IngestConfig(
     Duration deliveryTimeout,
     Map<String, DistrictSettings> districts) {
 
-  /** One documented setting. */
-  public record Setting(String env, String defaultValue, String doc) {}
-
   public static final Setting HOST =
       new Setting("CHORUS_INGEST_HOST", "127.0.0.1", "interface the HTTP server binds to");
   public static final Setting PORT = new Setting("CHORUS_INGEST_PORT", "8080", "HTTP port");
-  public static final Setting KAFKA =
-      new Setting("CHORUS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers");
-  public static final Setting REGISTRY =
-      new Setting(
-          "CHORUS_SCHEMA_REGISTRY_URL",
-          "http://127.0.0.1:8081",
-          "Confluent-compatible schema registry URL(s)");
-  public static final Setting TOPIC_PREFIX =
-      new Setting("CHORUS_TOPIC_PREFIX", "chorus.", "prefix of every Chorus topic name");
   public static final Setting DATA_DIR =
       new Setting(
           "CHORUS_INGEST_DATA_DIR", ".chorus-data/ingest", "receipts and idempotency records");
@@ -81,82 +70,55 @@ public record IngestConfig(
           "",
           "YAML/JSON file with each district's secret, timezone, tokens and rate limit (required)");
 
-  /** Every setting, in documentation order. */
+  /** Every setting, in documentation order (Kafka, registry and topic prefix are shared). */
   public static final List<Setting> SETTINGS =
-      List.of(
-          HOST,
-          PORT,
-          KAFKA,
-          REGISTRY,
-          TOPIC_PREFIX,
-          DATA_DIR,
-          MAX_UPLOAD,
-          MAX_JSON,
-          INLINE_REJECTIONS,
-          DELIVERY_TIMEOUT,
-          DISTRICTS);
+      EnvSettings.concat(
+          List.of(HOST, PORT),
+          EnvSettings.concat(
+                  EnvSettings.KAFKA,
+                  DATA_DIR,
+                  MAX_UPLOAD,
+                  MAX_JSON,
+                  INLINE_REJECTIONS,
+                  DELIVERY_TIMEOUT,
+                  DISTRICTS)
+              .toArray(Setting[]::new));
 
   /**
-   * Reads the configuration from environment variables (or system properties of the same name,
-   * which win, for tests and the local launcher).
+   * Reads the configuration from environment variables ({@link
+   * dev.chorus.config.ServiceMain#environment}).
    *
    * @throws IllegalArgumentException listing every bad setting by name
    */
   public static IngestConfig fromEnvironment(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    Function<Setting, String> raw =
-        s -> {
-          String value = env.get(s.env());
-          return value == null || value.isBlank() ? s.defaultValue() : value.trim();
-        };
-    Function<Setting, Long> number =
-        s -> {
-          try {
-            long value = Long.parseLong(raw.apply(s));
-            if (value < 0) {
-              throw new NumberFormatException();
-            }
-            return value;
-          } catch (NumberFormatException e) {
-            problems.add(
-                s.env() + " must be a non-negative whole number, got '" + raw.apply(s) + "'");
-            return 0L;
-          }
-        };
-    long port = number.apply(PORT);
-    if (port > 65535) {
-      problems.add(PORT.env() + " must be a port 0..65535, got " + port);
-    }
+    EnvSettings r = new EnvSettings(SETTINGS, env);
     Map<String, DistrictSettings> districts = Map.of();
-    String districtsFile = raw.apply(DISTRICTS);
+    String districtsFile = r.text(DISTRICTS.env());
     if (districtsFile.isEmpty()) {
-      problems.add(
+      r.problem(
           DISTRICTS.env()
               + " is required: a file naming each district's secret and tokens (see docs/operators.md)");
     } else {
       try {
         districts = readDistricts(Path.of(districtsFile), env);
       } catch (IllegalArgumentException e) {
-        problems.add(DISTRICTS.env() + " (" + districtsFile + "): " + e.getMessage());
+        r.problem(DISTRICTS.env() + " (" + districtsFile + "): " + e.getMessage());
       }
     }
     IngestConfig config =
         new IngestConfig(
-            raw.apply(HOST),
-            (int) port,
-            raw.apply(KAFKA),
-            raw.apply(REGISTRY),
-            raw.apply(TOPIC_PREFIX),
-            Path.of(raw.apply(DATA_DIR)).toAbsolutePath(),
-            number.apply(MAX_UPLOAD),
-            number.apply(MAX_JSON),
-            number.apply(INLINE_REJECTIONS).intValue(),
-            Duration.ofMillis(number.apply(DELIVERY_TIMEOUT)),
+            r.text(HOST.env()),
+            r.port(PORT.env()),
+            r.text("CHORUS_KAFKA_BOOTSTRAP_SERVERS"),
+            r.text("CHORUS_SCHEMA_REGISTRY_URL"),
+            r.text("CHORUS_TOPIC_PREFIX"),
+            Path.of(r.text(DATA_DIR.env())).toAbsolutePath(),
+            r.longNumber(MAX_UPLOAD.env(), 0, ""),
+            r.longNumber(MAX_JSON.env(), 0, ""),
+            r.number(INLINE_REJECTIONS.env(), 0, ""),
+            Duration.ofMillis(r.longNumber(DELIVERY_TIMEOUT.env(), 0, "")),
             districts);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Invalid ingest configuration:\n  - " + String.join("\n  - ", problems));
-    }
+    r.validate("ingest");
     return config;
   }
 

@@ -70,7 +70,7 @@ public final class SinkBenchmark {
 
   public static void main(String[] args) throws Exception {
     int rows = 1_000_000;
-    int batch = 10_000;
+    int batch = 50_000;
     String compress = "true";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
