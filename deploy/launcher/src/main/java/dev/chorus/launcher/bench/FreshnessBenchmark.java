@@ -267,7 +267,8 @@ public final class FreshnessBenchmark {
     return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size()))) / 1_000_000;
   }
 
-  private static String answers(Instrument instrument) {
+  /** Every item of {@code instrument} answered just above its scale's middle, as a JSON object. */
+  public static String answers(Instrument instrument) {
     Map<String, Instrument.AnswerScale> scales = new HashMap<>();
     instrument.answerScales().forEach(s -> scales.put(s.id(), s));
     StringBuilder json = new StringBuilder("{");
