@@ -56,18 +56,12 @@ public final class EnvSettings {
 
   /** A whole number of at least {@code min}; {@code why} explains the bound in the message. */
   public int number(String name, int min, String why) {
-    String value = text(name);
-    try {
-      int n = Integer.parseInt(value);
-      if (n < min) {
-        problem(
-            name + " must be at least " + min + (why.isEmpty() ? "" : " " + why) + ", got " + n);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      problem(name + " must be a whole number, got '" + value + "'");
+    long n = longNumber(name, min, why);
+    if (n > Integer.MAX_VALUE) {
+      problem(name + " must be at most " + Integer.MAX_VALUE + ", got " + n);
       return min;
     }
+    return (int) n;
   }
 
   /** A whole number of at least {@code min} that may exceed an int (sizes in bytes). */
