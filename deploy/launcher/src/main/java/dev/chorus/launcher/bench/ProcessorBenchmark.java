@@ -42,7 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * anonymous and late ones, cohorts, 30 days) are written to the submissions topic first; then the
  * same topic is read by a plain consumer (the raw rate), and then by the processor in its own JVM,
  * timed from RUNNING until every record is applied. Prints both rates and the processor's peak RSS;
- * a benchmark, never a test.
+ * a benchmark, never a test. {@code --influence false} leaves out the influence ratings and
+ * reflections (only the condition metrics then have work).
  */
 public final class ProcessorBenchmark {
 
@@ -53,17 +54,20 @@ public final class ProcessorBenchmark {
     int districts = 4;
     int threads = 1;
     String heap = "-Xmx768m";
+    boolean influence = true;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--submissions" -> submissions = Integer.parseInt(args[i + 1]);
         case "--districts" -> districts = Integer.parseInt(args[i + 1]);
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
         case "--heap" -> heap = "-Xmx" + args[i + 1];
+        case "--influence" -> influence = Boolean.parseBoolean(args[i + 1]);
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + " (--submissions N, --districts D, --threads T, --heap 768m)");
+                    + " (--submissions N, --districts D, --threads T, --heap 768m,"
+                    + " --influence true|false)");
       }
     }
     Path work = Files.createTempDirectory("chorus-bench-processor-");
@@ -79,7 +83,7 @@ public final class ProcessorBenchmark {
               TopicCreator.topic(topics.instruments(), 1, true)));
       Map<String, Object> serde = Map.of(RegistryClientConfig.URL, stack.registry().url());
       long produceStart = System.nanoTime();
-      long records = produce(bootstrap, serde, topics, submissions, districts);
+      long records = produce(bootstrap, serde, topics, submissions, districts, influence);
       double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
       System.out.printf(
           "Wrote %,d records (%,d submissions + duplicate deliveries) in %.1f s (%,.0f/s)%n",
@@ -168,7 +172,8 @@ public final class ProcessorBenchmark {
       Map<String, Object> serde,
       ChorusTopics topics,
       int submissions,
-      int districts)
+      int districts,
+      boolean influence)
       throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -191,7 +196,7 @@ public final class ProcessorBenchmark {
                   InstrumentAvro.topicKey(null, instrument.id(), instrument.version()),
                   InstrumentAvro.toAvro(instrument, null)))
           .get();
-      Generator generator = new Generator(instrument, submissions, districts);
+      Generator generator = new Generator(instrument, submissions, districts, influence);
       SurveySubmission previous = null;
       for (int i = 0; i < submissions; i++) {
         SurveySubmission s = generator.next(i);
@@ -259,9 +264,10 @@ public final class ProcessorBenchmark {
     private final int instrumentVersion;
     private final int submissions;
     private final int districts;
+    private final boolean influence;
     private final Map<String, Integer> respondents = new HashMap<>();
 
-    Generator(Instrument instrument, int submissions, int districts) {
+    Generator(Instrument instrument, int submissions, int districts, boolean influence) {
       this.items = instrument.items().stream().map(Instrument.Item::id).toList();
       this.areas = instrument.decisionAreas().stream().map(Instrument.DecisionArea::id).toList();
       this.groups = instrument.groups().stream().map(Instrument.Group::id).toList();
@@ -269,6 +275,7 @@ public final class ProcessorBenchmark {
       this.instrumentVersion = instrument.version();
       this.submissions = submissions;
       this.districts = districts;
+      this.influence = influence;
     }
 
     private List<String> some() {
@@ -308,16 +315,18 @@ public final class ProcessorBenchmark {
         second -= 21 * 86_400; // an export three weeks late
       }
       Instant submittedAt = START.plusSeconds(Math.max(0, second));
-      List<InfluenceRating> influence = new ArrayList<>();
-      for (String area : areas) {
+      List<InfluenceRating> ratings = new ArrayList<>();
+      for (String area : influence ? areas : List.<String>of()) {
         for (String group : groups) {
           if (random.nextInt(100) < 80) { // "don't know" is missing
-            influence.add(new InfluenceRating(area, group, 1 + random.nextInt(4)));
+            ratings.add(new InfluenceRating(area, group, 1 + random.nextInt(4)));
           }
         }
       }
       DecisionReflection reflection =
-          random.nextInt(10) < 7 ? new DecisionReflection(some(), some(), some(), some()) : null;
+          influence && random.nextInt(10) < 7
+              ? new DecisionReflection(some(), some(), some(), some())
+              : null;
       return SurveySubmission.newBuilder()
           .setSubmissionId("b" + i)
           .setDistrictId(district)
@@ -332,7 +341,7 @@ public final class ProcessorBenchmark {
           .setSubmittedAt(submittedAt)
           .setReceivedAt(submittedAt.plusSeconds(60))
           .setAnswers(answers)
-          .setInfluence(influence)
+          .setInfluence(ratings)
           .setReflection(reflection)
           .setSource(new SubmissionSource(SourceChannel.API, null, null, null))
           .build();
