@@ -30,11 +30,14 @@ import org.apache.avro.specific.SpecificRecordBase;
  *
  * <p>Input is each respondent's {@link RespondentHistory} before and after a new submission. The
  * history's last entry counts for the cycle to date; for each rolling window W an entry on day a
- * counts as of the days [a, min(a + W, day of the respondent's next entry)), so it is added to a
- * series of day deltas at a and taken away again at the interval's end: a record costs the same
- * whatever W is, and a resubmission only moves the end of its predecessor's interval. Every {@link
- * Reducer} turns an entry into contributions per metric, which land in four breakdowns — the school
- * and the district rollup, the respondent's role and ALL — for all cohorts and for each cohort tag.
+ * counts as of the days [a, min(a + W, day of the respondent's next entry)). It is added once to a
+ * series of start deltas at a, shared by every window; window W on day d is the starts through d
+ * minus the starts through d − W, minus "early ends" where a next entry cut an interval short. So a
+ * record costs one delta whatever W and the number of windows are, and a resubmission only moves
+ * its predecessor's early end. Cells are found by number (school within the district, role
+ * ordinal), not by name. Every {@link Reducer} turns an entry into contributions per metric, which
+ * land in four breakdowns — the school and the district rollup, the respondent's role and ALL — for
+ * all cohorts and for each cohort tag.
  *
  * <p>Nothing is published while records are applied. {@link #emit} publishes what changed: cycle to
  * date cells whose record differs from the last published one, and rolling daily rows from the
