@@ -34,7 +34,8 @@ final class DistrictOf {
   private final SchemaRegistry registry;
   private final String topic;
   private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
-  private BinaryDecoder decoder;
+  // One instance serves every stream thread: each thread reuses its own decoder.
+  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
   DistrictOf(Map<String, ?> serdeConfig, String topic) {
     this.registry = AvroSerdeConfig.fromProperties(serdeConfig, false).client();
@@ -46,10 +47,14 @@ final class DistrictOf {
     GenericDatumReader<GenericRecord> reader =
         readers.computeIfAbsent(
             id, k -> new GenericDatumReader<>(registry.schemaById(k), PROJECTION));
-    decoder =
+    BinaryDecoder decoder =
         DecoderFactory.get()
             .binaryDecoder(
-                framed, WireFormat.HEADER_SIZE, framed.length - WireFormat.HEADER_SIZE, decoder);
+                framed,
+                WireFormat.HEADER_SIZE,
+                framed.length - WireFormat.HEADER_SIZE,
+                decoders.get());
+    decoders.set(decoder);
     try {
       return reader.read(null, decoder).get("district_id").toString();
     } catch (IOException | RuntimeException e) {
