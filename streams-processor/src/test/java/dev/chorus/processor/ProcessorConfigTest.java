@@ -21,6 +21,7 @@ class ProcessorConfigTest {
     assertThat(ProcessorApp.streamsProperties(config))
         .containsEntry("processing.guarantee", "exactly_once_v2")
         .containsEntry("commit.interval.ms", "250")
+        .containsEntry("producer.compression.type", "lz4")
         .containsEntry("rocksdb.config.setter", BoundedRocksDb.class)
         .containsEntry(BoundedRocksDb.TOTAL_BYTES_CONFIG, Long.toString(64L << 20));
   }
