@@ -76,36 +76,27 @@ class ExternalEndpointsIT {
         String ingest = "http://127.0.0.1:" + pipeline.ingest().port();
         String district = LocalDistricts.DISTRICT;
         String token = pipeline.districts().token();
-        HttpClient http = HttpClient.newHttpClient();
-        send(
-            http,
-            HttpRequest.newBuilder(URI.create(ingest + "/v1/districts/" + district + "/schools"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .PUT(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"schools\":[{\"id\":\"" + SCHOOL + "\",\"name\":\"External\"}]}"))
-                .build());
+        IngestClient client = new IngestClient(ingest, district, token);
+        client.send(
+            "PUT",
+            "schools",
+            "application/json",
+            "{\"schools\":[{\"id\":\"" + SCHOOL + "\",\"name\":\"External\"}]}");
         String answers = FreshnessBenchmark.answers(InstrumentLoader.defaultInstrument());
         for (int i = 0; i < SUBMISSIONS; i++) {
-          send(
-              http,
-              HttpRequest.newBuilder(
-                      URI.create(ingest + "/v1/districts/" + district + "/submissions"))
-                  .header("Authorization", "Bearer " + token)
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"school_id\":\""
-                              + SCHOOL
-                              + "\",\"cycle\":\"ext\",\"respondent_id\":\"r-"
-                              + i
-                              + "\",\"role\":\"TEACHER\",\"submitted_at\":\""
-                              + Instant.now()
-                              + "\",\"answers\":"
-                              + answers
-                              + "}"))
-                  .build());
+          client.send(
+              "POST",
+              "submissions",
+              "application/json",
+              "{\"school_id\":\""
+                  + SCHOOL
+                  + "\",\"cycle\":\"ext\",\"respondent_id\":\"r-"
+                  + i
+                  + "\",\"role\":\"TEACHER\",\"submitted_at\":\""
+                  + Instant.now()
+                  + "\",\"answers\":"
+                  + answers
+                  + "}");
         }
 
         // Visible in the existing server's analyst view, read with the analyst login.
@@ -137,23 +128,19 @@ class ExternalEndpointsIT {
 
         // The dashboard reads the same server's views.
         HttpResponse<String> schools =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            pipeline.dashboard().url()
-                                + "/api/overview?district="
-                                + district
-                                + "&cycle=ext"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                pipeline.dashboard().url()
+                                    + "/api/overview?district="
+                                    + district
+                                    + "&cycle=ext"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertThat(schools.statusCode()).isEqualTo(200);
         assertThat(schools.body()).contains(SCHOOL);
       }
     }
-  }
-
-  private static void send(HttpClient http, HttpRequest request) throws Exception {
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
   }
 }

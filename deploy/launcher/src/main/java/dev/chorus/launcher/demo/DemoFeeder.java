@@ -2,15 +2,11 @@ package dev.chorus.launcher.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.launcher.IngestClient;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +22,14 @@ public final class DemoFeeder {
   /** What the ingest service said about everything sent. */
   public record Fed(long accepted, long rejected) {}
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final String base;
-  private final String token;
+  private final IngestClient ingest;
 
   /**
    * @param ingestUrl e.g. {@code http://127.0.0.1:8080}
    * @param token a token allowed to write the demo district
    */
   public DemoFeeder(String ingestUrl, String token) {
-    this.base = ingestUrl + "/v1/districts/" + DemoGenerator.DISTRICT + "/";
-    this.token = token;
+    this.ingest = new IngestClient(ingestUrl, DemoGenerator.DISTRICT, token);
   }
 
   /** Sends everything; prints one line per file to {@code out}. */
@@ -108,18 +100,7 @@ public final class DemoFeeder {
 
   private JsonNode send(String method, String path, String contentType, String body)
       throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", contentType)
-            .timeout(Duration.ofMinutes(2))
-            .method(method, HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() / 100 != 2) {
-      throw new IOException(
-          method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    String response = ingest.send(method, path, contentType, body);
+    return response.isBlank() ? JSON.createObjectNode() : JSON.readTree(response);
   }
 }
