@@ -7,6 +7,7 @@ import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentAvro;
 import dev.chorus.instrument.InstrumentLoader;
+import dev.chorus.kafka.DistrictPartitions;
 import dev.chorus.processor.engine.Aggregates;
 import dev.chorus.processor.oracle.BatchMetrics;
 import dev.chorus.processor.suppression.SmallCellPolicy;
@@ -89,7 +90,7 @@ class ExactlyOnceCrashIT {
         producer.send(new ProducerRecord<>(topics.rosters(), "d1/2026-fall/lincoln", roster));
         int half = submissions.size() / 2;
         for (SurveySubmission s : submissions.subList(0, half)) {
-          producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
+          producer.send(submission(topics, s));
         }
         producer.flush();
         awaitOutput(stack, topics, Duration.ofSeconds(90));
@@ -97,7 +98,7 @@ class ExactlyOnceCrashIT {
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
       for (SurveySubmission s : submissions.subList(submissions.size() / 2, submissions.size())) {
-        producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
+        producer.send(submission(topics, s));
       }
       producer.flush();
     }
@@ -123,6 +124,18 @@ class ExactlyOnceCrashIT {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Two schools' submissions on their district's partition (as the ingest service writes them:
+   * straight to the metrics), the other two's where Kafka's key hashing puts them (most through the
+   * repartition topic), so a crash is recovered on both paths.
+   */
+  private static ProducerRecord<String, Object> submission(
+      ChorusTopics topics, SurveySubmission s) {
+    boolean byDistrict = s.getSchoolId().equals("lincoln") || s.getSchoolId().equals("adams");
+    Integer partition = byDistrict ? DistrictPartitions.of(s.getDistrictId(), 6) : null;
+    return new ProducerRecord<>(topics.submissions(), partition, s.getSchoolId(), s);
   }
 
   private static List<SurveySubmission> generate(Random random) {

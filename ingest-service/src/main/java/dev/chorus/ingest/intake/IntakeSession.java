@@ -78,9 +78,8 @@ public final class IntakeSession {
       return;
     }
     try {
-      publisher.send(
+      publisher.sendSubmission(
           topics.submissions(),
-          submission.getSchoolId(),
           submission,
           (metadata, error) -> {
             if (error == null) {

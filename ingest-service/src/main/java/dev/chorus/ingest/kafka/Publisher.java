@@ -1,12 +1,15 @@
 package dev.chorus.ingest.kafka;
 
+import dev.chorus.avro.SurveySubmission;
 import dev.chorus.ingest.config.IngestConfig;
+import dev.chorus.kafka.DistrictPartitions;
 import dev.chorus.registry.RegistryClientConfig;
 import dev.chorus.serde.AvroSerdeConfig;
 import dev.chorus.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.producer.Callback;
@@ -23,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Publisher implements AutoCloseable {
 
   private final KafkaProducer<String, IndexedRecord> producer;
+  private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
   public Publisher(IngestConfig config) {
     Map<String, Object> props = new HashMap<>();
@@ -59,6 +63,24 @@ public final class Publisher implements AutoCloseable {
   public Future<RecordMetadata> send(
       String topic, String key, IndexedRecord value, Callback callback) {
     return producer.send(new ProducerRecord<>(topic, key, value), callback);
+  }
+
+  /**
+   * Sends a submission keyed by its school onto its district's partition ({@link
+   * DistrictPartitions}), where the processor reads it without a repartition hop.
+   *
+   * @throws org.apache.kafka.common.KafkaException as {@link #send}
+   */
+  public Future<RecordMetadata> sendSubmission(
+      String topic, SurveySubmission submission, Callback callback) {
+    int partitions = partitionCounts.computeIfAbsent(topic, t -> producer.partitionsFor(t).size());
+    return producer.send(
+        new ProducerRecord<>(
+            topic,
+            DistrictPartitions.of(submission.getDistrictId(), partitions),
+            submission.getSchoolId(),
+            submission),
+        callback);
   }
 
   /** Blocks until every record sent so far is acknowledged or failed. */

@@ -295,6 +295,9 @@ public final class Aggregates {
    */
   public int emit(Output out, long nowMs, LongSupplier versions) {
     Stamper stamper = new Stamper(out, Instant.ofEpochMilli(nowMs), versions);
+    for (Table<?, ?> t : tables) {
+      t.flush();
+    }
     refreshGates();
     for (Table<?, ?> t : tables) {
       t.emit(stamper);
@@ -611,6 +614,9 @@ public final class Aggregates {
     /** The cells by scope number × {@link #GROUPS} + group number (see {@link DistrictState}). */
     private Object[] slots = new Object[0];
 
+    /** The staging of leaf cells, numbered like {@link #slots}. */
+    private Object[] pendings = new Object[0];
+
     final Map<String, SpecificRecordBase> published = new HashMap<>();
     final Series<A>[] series;
     boolean ctdDirty;
@@ -646,6 +652,88 @@ public final class Aggregates {
         slots[i] = slot;
       }
       return slot;
+    }
+
+    /**
+     * The staging of the leaf cell of school number {@code school} and role {@code group}, queued
+     * on {@code staged} when it is first used after a flush.
+     */
+    @SuppressWarnings("unchecked")
+    Pending<A> pending(
+        int school,
+        int group,
+        String schoolName,
+        String role,
+        Reducer<?, A> r,
+        List<Pending<A>> staged) {
+      int i = school * GROUPS + group;
+      if (i >= pendings.length) {
+        pendings = java.util.Arrays.copyOf(pendings, Math.max(i + 1, 2 * pendings.length));
+      }
+      Pending<A> p = (Pending<A>) pendings[i];
+      if (p == null) {
+        Slot<A>[] targets =
+            new Slot[] {
+              slot(school, group, schoolName, role, r),
+              slot(school, ALL_GROUP, schoolName, Cells.ALL, r),
+              slot(0, group, DISTRICT, role, r),
+              slot(0, ALL_GROUP, DISTRICT, Cells.ALL, r)
+            };
+        p = new Pending<>(targets, series.length);
+        pendings[i] = p;
+      }
+      if (!p.staged) {
+        p.staged = true;
+        staged.add(p);
+      }
+      return p;
+    }
+  }
+
+  /**
+   * What one leaf cell (a school and role) received since the last flush, to be added to the four
+   * cells it rolls up into. A submission then costs one update per metric instead of four; the
+   * rollups are brought up to date, in one merge per staged leaf, before anything is published.
+   */
+  private static final class Pending<A extends Accumulator<?, A>> {
+    final Slot<A>[] targets;
+    A ctd;
+    DayDeltas<A> starts;
+    final DayDeltas<A>[] ends;
+    final int[] firstDays;
+    boolean staged;
+
+    @SuppressWarnings("unchecked")
+    Pending(Slot<A>[] targets, int windowCount) {
+      this.targets = targets;
+      this.ends = new DayDeltas[windowCount];
+      this.firstDays = new int[windowCount];
+      java.util.Arrays.fill(firstDays, Integer.MAX_VALUE);
+    }
+
+    void flushInto(Reducer<?, A> reducer) {
+      for (Slot<A> t : targets) {
+        if (ctd != null) {
+          t.ctd.merge(ctd, 1);
+          if (t.ctd.n() < 0) {
+            throw new IllegalStateException("retraction below zero in " + reducer.name());
+          }
+        }
+        if (starts != null) {
+          starts.mergeInto(t.starts, reducer);
+        }
+        for (int w = 0; w < ends.length; w++) {
+          if (ends[w] != null) {
+            ends[w].mergeInto(t.series[w].ends, reducer);
+          }
+          t.series[w].dirtyFrom = Math.min(t.series[w].dirtyFrom, firstDays[w]);
+        }
+      }
+      ctd = null;
+      starts = null;
+      java.util.Arrays.fill(ends, null);
+      java.util.Arrays.fill(firstDays, Integer.MAX_VALUE);
+      staged = false;
     }
   }
 
@@ -831,6 +919,7 @@ public final class Aggregates {
     final String topic;
     final Map<FamilyKey, Family<A>> families = new HashMap<>();
     final Set<Family<A>> dirty = new LinkedHashSet<>();
+    final List<Pending<A>> staged = new ArrayList<>();
 
     Table(Reducer<C, A> reducer, String topic) {
       this.reducer = reducer;
@@ -893,47 +982,51 @@ public final class Aggregates {
                   f.series[w].dirtyFrom = Math.min(f.series[w].dirtyFrom, firstDays[w]);
                 }
               }
-              apply(
-                  f.slot(school, roleGroup, s.getSchoolId(), role, reducer), c, effect, firstDays);
-              apply(
-                  f.slot(school, ALL_GROUP, s.getSchoolId(), Cells.ALL, reducer),
+              stage(
+                  f.pending(school, roleGroup, s.getSchoolId(), role, reducer, staged),
                   c,
                   effect,
                   firstDays);
-              apply(f.slot(0, roleGroup, DISTRICT, role, reducer), c, effect, firstDays);
-              apply(f.slot(0, ALL_GROUP, DISTRICT, Cells.ALL, reducer), c, effect, firstDays);
             }
           });
     }
 
-    private void apply(Slot<A> slot, C c, Effect effect, int[] firstDays) {
+    private void stage(Pending<A> p, C c, Effect effect, int[] days) {
       if (effect.ctd != 0) {
-        slot.ctd.add(c, effect.ctd);
-        if (slot.ctd.n() < 0) {
-          throw new IllegalStateException("retraction below zero in " + reducer.name());
+        if (p.ctd == null) {
+          p.ctd = reducer.newAccumulator();
         }
+        p.ctd.add(c, effect.ctd);
       }
-      if (firstDays.length == 0) {
+      if (days.length == 0) {
         return; // not rolling
       }
       if (effect.start != 0) {
-        add(slot.starts, effect.startDay, c, effect.start);
-      }
-      for (int w = 0; w < windows.length; w++) {
-        SeriesCell<A> cell = slot.series[w];
-        for (int[] p : effect.points[w]) {
-          add(cell.ends, p[0], c, p[1]);
+        if (p.starts == null) {
+          p.starts = new DayDeltas<>();
         }
-        cell.dirtyFrom = Math.min(cell.dirtyFrom, firstDays[w]);
+        p.starts.at(effect.startDay, reducer).add(c, effect.start);
+      }
+      for (int w = 0; w < days.length; w++) {
+        for (int[] point : effect.points[w]) {
+          if (p.ends[w] == null) {
+            p.ends[w] = new DayDeltas<>();
+          }
+          p.ends[w].at(point[0], reducer).add(c, point[1]);
+        }
+        p.firstDays[w] = Math.min(p.firstDays[w], days[w]);
       }
     }
 
-    private void add(DayDeltas<A> deltas, int day, C c, int sign) {
-      A delta = deltas.at(day, reducer);
-      delta.add(c, sign);
-      if (delta.isZero()) {
-        deltas.clear(day);
+    /**
+     * Folds what was staged since the last call into the cells: each staged leaf (a school and
+     * role) into itself, its school's ALL cell and the district's cells of the role and ALL.
+     */
+    void flush() {
+      for (Pending<A> p : staged) {
+        p.flushInto(reducer);
       }
+      staged.clear();
     }
 
     private List<String> cohorts(SurveySubmission s) {

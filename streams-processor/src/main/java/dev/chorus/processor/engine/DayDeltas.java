@@ -48,6 +48,21 @@ final class DayDeltas<A extends Accumulator<?, A>> {
     }
   }
 
+  /** Adds every delta of this series to the same day of {@code into}, dropping emptied ones. */
+  @SuppressWarnings("unchecked")
+  void mergeInto(DayDeltas<A> into, Reducer<?, A> reducer) {
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i] != null) {
+        int day = base + i;
+        A delta = into.at(day, reducer);
+        delta.merge((A) slots[i], 1);
+        if (delta.isZero()) {
+          into.clear(day);
+        }
+      }
+    }
+  }
+
   private void ensure(int day) {
     if (slots.length == 0) {
       base = day;

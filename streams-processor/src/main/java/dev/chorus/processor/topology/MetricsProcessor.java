@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -178,6 +179,7 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
     if (parkedCount > 0) {
       retryParked(now);
     }
+    long started = System.nanoTime();
     int count =
         aggregates.emit(
             (topic, key, value) ->
@@ -188,6 +190,7 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
               return version;
             });
     if (count > 0) {
+      metrics.publication.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       emitState.put(VERSION_KEY, version);
       metrics.published.increment(count);
       // Readers see outputs only once the transaction commits: commit now rather than at the

@@ -11,6 +11,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -100,15 +101,35 @@ public final class MetricsTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EMIT_STATE_STORE), Serdes.String(), Serdes.Long()));
 
-    // Submissions are re-keyed as bytes: only district_id is decoded (DistrictOf).
+    // Submissions already on their district's partition go straight to the metrics; the others
+    // are re-keyed as bytes, with only district_id decoded (DistrictOf), and take the repartition
+    // topic (DistrictRouter).
     DistrictOf districtOf = new DistrictOf(serdeConfig, topics.submissions());
-    KStream<String, SpecificRecord> bySubmissions =
+    Map<String, KStream<String, DistrictRouter.Located>> located =
         builder.stream(
                 topics.submissions(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("submissions-source"))
             .filter((school, bytes) -> bytes != null, Named.as("submissions-present"))
-            .selectKey(
-                (school, bytes) -> districtOf.apply(bytes), Named.as("submissions-by-district-key"))
+            .process(
+                () ->
+                    new DistrictRouter(
+                        districtOf,
+                        submissions.deserializer(),
+                        topics.submissions(),
+                        settings.partitions(),
+                        metrics),
+                Named.as("submissions-by-district-key"))
+            .split(Named.as("submissions-at-"))
+            .branch((district, v) -> v.home() != null, Branched.as("home"))
+            .defaultBranch(Branched.as("elsewhere"));
+    KStream<String, SpecificRecord> direct =
+        located
+            .get("submissions-at-home")
+            .mapValues(v -> (SpecificRecord) v.home(), Named.as("submissions-at-home-as-input"));
+    KStream<String, SpecificRecord> bySubmissions =
+        located
+            .get("submissions-at-elsewhere")
+            .mapValues(DistrictRouter.Located::bytes, Named.as("submissions-elsewhere-bytes"))
             .repartition(
                 Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                     .withName("submissions-by-district")
@@ -117,7 +138,8 @@ public final class MetricsTopology {
                 bytes ->
                     (SpecificRecord)
                         submissions.deserializer().deserialize(topics.submissions(), bytes),
-                Named.as("submissions-as-input"));
+                Named.as("submissions-as-input"))
+            .merge(direct, Named.as("submissions-by-district-all"));
     KStream<String, SpecificRecord> byRosters =
         byDistrict(builder, topics.rosters(), "rosters", rosters, Roster::getDistrictId, settings);
 

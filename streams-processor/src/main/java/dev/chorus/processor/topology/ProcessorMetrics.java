@@ -2,6 +2,7 @@ package dev.chorus.processor.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The processor's own meters, shared by all its tasks. */
@@ -12,6 +13,8 @@ public final class ProcessorMetrics {
   final Counter late;
   final Counter parked;
   final Counter published;
+  final Timer publication;
+  final Counter rerouted;
   final AtomicLong waiting = new AtomicLong();
 
   public ProcessorMetrics(MeterRegistry meters) {
@@ -41,6 +44,18 @@ public final class ProcessorMetrics {
         Counter.builder("chorus.processor.published.records")
             .description("metric records published (including tombstones)")
             .register(meters);
+    this.publication =
+        Timer.builder("chorus.processor.publication")
+            .description(
+                "time the stream thread spends deciding and producing what changed, per publication"
+                    + " that published anything")
+            .register(meters);
+    this.rerouted =
+        Counter.builder("chorus.processor.rerouted.submissions")
+            .description(
+                "submissions not on their district's partition, re-keyed through the repartition"
+                    + " topic (0 when producers partition submissions by district)")
+            .register(meters);
     meters.gauge("chorus.processor.parked.submissions", waiting);
   }
 
@@ -52,6 +67,11 @@ public final class ProcessorMetrics {
   /** Late submissions so far. */
   public double lateCount() {
     return late.count();
+  }
+
+  /** Submissions that took the repartition hop so far. */
+  public double reroutedCount() {
+    return rerouted.count();
   }
 
   /** Submissions waiting for their instrument now. */

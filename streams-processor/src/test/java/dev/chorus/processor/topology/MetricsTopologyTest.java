@@ -200,7 +200,10 @@ class MetricsTopologyTest {
     List<SurveySubmission> input = Scenarios.randomDistrict(random);
     List<Roster> rosters = Scenarios.randomRosters(random);
     boolean rollingItems = random.nextBoolean();
-    try (TopologyRun run = new TopologyRun(TopologyRun.settings(rollingItems))) {
+    // Straight to the metrics (on the district's partition already) or through the repartition
+    // topic: both paths must give the same result.
+    boolean home = random.nextBoolean();
+    try (TopologyRun run = new TopologyRun(TopologyRun.settings(rollingItems, home ? 1 : 4))) {
       run.instrument(INSTRUMENT);
       List<Object> arrivals = new ArrayList<>(input);
       for (Roster r : rosters) {
@@ -218,6 +221,7 @@ class MetricsTopologyTest {
       }
       run.publish();
       assertMatchesOracle(run, input, rosters, rollingItems);
+      assertThat(run.metrics.reroutedCount()).isEqualTo(home ? 0.0 : input.size());
     }
   }
 

@@ -57,8 +57,21 @@ final class TopologyRun implements AutoCloseable {
   private final List<SurveySubmission> lateSeen = new ArrayList<>();
 
   static MetricsSettings settings(boolean rollingItems) {
+    return settings(rollingItems, 4);
+  }
+
+  /**
+   * @param partitions of the by-district repartition topics: the test driver reads every input from
+   *     partition 0, so district d1 (partition 1 of 4) takes the repartition hop, while with 1
+   *     partition every submission is on its district's partition already
+   */
+  static MetricsSettings settings(boolean rollingItems, int partitions) {
     return new MetricsSettings(
-        Scenarios.settings(), Duration.ofSeconds(1), Duration.ofSeconds(1), rollingItems, 4);
+        Scenarios.settings(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        rollingItems,
+        partitions);
   }
 
   static Topology topology(Map<String, ?> serde, MetricsSettings settings, ProcessorMetrics m) {

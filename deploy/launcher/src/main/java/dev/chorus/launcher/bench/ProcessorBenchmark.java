@@ -10,6 +10,7 @@ import dev.chorus.contracts.ChorusTopics;
 import dev.chorus.instrument.Instrument;
 import dev.chorus.instrument.InstrumentAvro;
 import dev.chorus.instrument.InstrumentLoader;
+import dev.chorus.kafka.DistrictPartitions;
 import dev.chorus.kafka.TopicCreator;
 import dev.chorus.local.LocalStack;
 import dev.chorus.local.LocalStackConfig;
@@ -43,7 +44,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * same topic is read by a plain consumer (the raw rate), and then by the processor in its own JVM,
  * timed from RUNNING until every record is applied. Prints both rates and the processor's peak RSS;
  * a benchmark, never a test. {@code --influence false} leaves out the influence ratings and
- * reflections (only the condition metrics then have work).
+ * reflections (only the condition metrics then have work). Submissions go onto their district's
+ * partition as the ingest service writes them; {@code --partition-by school} uses Kafka's default
+ * key partitioning instead, so every submission takes the processor's repartition hop.
  */
 public final class ProcessorBenchmark {
 
@@ -55,6 +58,7 @@ public final class ProcessorBenchmark {
     int threads = 1;
     String heap = "-Xmx768m";
     boolean influence = true;
+    boolean byDistrict = true;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--submissions" -> submissions = Integer.parseInt(args[i + 1]);
@@ -62,12 +66,13 @@ public final class ProcessorBenchmark {
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
         case "--heap" -> heap = "-Xmx" + args[i + 1];
         case "--influence" -> influence = Boolean.parseBoolean(args[i + 1]);
+        case "--partition-by" -> byDistrict = partitionByDistrict(args[i + 1]);
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
                     + " (--submissions N, --districts D, --threads T, --heap 768m,"
-                    + " --influence true|false)");
+                    + " --influence true|false, --partition-by district|school)");
       }
     }
     Path work = Files.createTempDirectory("chorus-bench-processor-");
@@ -83,7 +88,8 @@ public final class ProcessorBenchmark {
               TopicCreator.topic(topics.instruments(), 1, true)));
       Map<String, Object> serde = Map.of(RegistryClientConfig.URL, stack.registry().url());
       long produceStart = System.nanoTime();
-      long records = produce(bootstrap, serde, topics, submissions, districts, influence);
+      long records =
+          produce(bootstrap, serde, topics, submissions, districts, influence, byDistrict);
       double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
       System.out.printf(
           "Wrote %,d records (%,d submissions + duplicate deliveries) in %.1f s (%,.0f/s)%n",
@@ -115,7 +121,9 @@ public final class ProcessorBenchmark {
         double done = 0;
         long lastReport = start;
         while (done < records) {
-          Thread.sleep(250);
+          // Each /metrics scrape costs the processor CPU (Kafka Streams has hundreds of meters):
+          // poll twice a second, which bounds the timing error at 0.5 s.
+          Thread.sleep(500);
           if (!processor.isAlive()) {
             throw new IllegalStateException("the processor exited; see " + log);
           }
@@ -136,20 +144,32 @@ public final class ProcessorBenchmark {
                 base + "/metrics", "chorus_processor_submissions_total{outcome=\"late\"");
         double published =
             BenchSupport.metric(base + "/metrics", "chorus_processor_published_records_total");
+        double rerouted =
+            BenchSupport.metric(base + "/metrics", "chorus_processor_rerouted_submissions_total");
+        double publicationSeconds =
+            BenchSupport.metric(base + "/metrics", "chorus_processor_publication_seconds_sum");
+        double publications =
+            BenchSupport.metric(base + "/metrics", "chorus_processor_publication_seconds_count");
         System.out.printf(
-            "%nProcessor benchmark, %s: %,d records (%d districts, %d stream thread(s), exactly_once_v2)%n"
+            "%nProcessor benchmark, %s: %,d records (%d districts, %d stream thread(s),"
+                + " exactly_once_v2, partitioned by %s; %,.0f took the repartition hop)%n"
                 + "  processor: %.1f s = %,.0f records/s (raw consumer of the same topic: %,.0f records/s)%n"
-                + "  late: %,.0f; metric records published so far: %,.0f%n"
+                + "  late: %,.0f; metric records published so far: %,.0f"
+                + " (%.1f s in %,.0f publications)%n"
                 + "  processor JVM (%s %s): peak RSS %s%n",
             Instant.now(),
             records,
             districts,
             threads,
+            byDistrict ? "district" : "school",
+            rerouted,
             seconds,
             records / seconds,
             records / rawSeconds,
             late,
             published,
+            publicationSeconds,
+            publications,
             heap,
             String.join(" ", jvmOptions()),
             BenchSupport.peakRss(processor.pid()));
@@ -173,7 +193,8 @@ public final class ProcessorBenchmark {
       ChorusTopics topics,
       int submissions,
       int districts,
-      boolean influence)
+      boolean influence,
+      boolean byDistrict)
       throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -197,15 +218,15 @@ public final class ProcessorBenchmark {
                   InstrumentAvro.toAvro(instrument, null)))
           .get();
       Generator generator = new Generator(instrument, submissions, districts, influence);
+      int partitions = producer.partitionsFor(topics.submissions()).size();
       SurveySubmission previous = null;
       for (int i = 0; i < submissions; i++) {
         SurveySubmission s = generator.next(i);
-        producer.send(new ProducerRecord<>(topics.submissions(), s.getSchoolId(), s));
+        producer.send(record(topics.submissions(), s, byDistrict, partitions));
         sent++;
         if (previous != null && generator.random.nextInt(100) == 0) {
           // A duplicate delivery (e.g. an export uploaded twice): must change nothing.
-          producer.send(
-              new ProducerRecord<>(topics.submissions(), previous.getSchoolId(), previous));
+          producer.send(record(topics.submissions(), previous, byDistrict, partitions));
           sent++;
         }
         previous = s;
@@ -213,6 +234,23 @@ public final class ProcessorBenchmark {
       producer.flush();
     }
     return sent;
+  }
+
+  private static boolean partitionByDistrict(String value) {
+    return switch (value) {
+      case "district" -> true;
+      case "school" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--partition-by must be district or school, got " + value);
+    };
+  }
+
+  /** A submission keyed by school, on its district's partition or where its key hashes to. */
+  private static ProducerRecord<String, Object> record(
+      String topic, SurveySubmission s, boolean byDistrict, int partitions) {
+    Integer partition = byDistrict ? DistrictPartitions.of(s.getDistrictId(), partitions) : null;
+    return new ProducerRecord<>(topic, partition, s.getSchoolId(), s);
   }
 
   /** Reads the topic with a plain consumer (no deserialization); returns the seconds it took. */

@@ -40,6 +40,10 @@ class DemoIT {
       check =
           DemoCommand.runDemo(pipeline, 42, new PrintStream(printed, true, StandardCharsets.UTF_8));
       dashboardShowsWhatClickHouseHolds(pipeline, dir);
+      // The ingest service writes each submission onto its district's partition: none takes the
+      // processor's repartition hop.
+      assertThat(pipeline.processor().metrics().appliedCount()).isGreaterThan(1000);
+      assertThat(pipeline.processor().metrics().reroutedCount()).isZero();
     }
     String out = printed.toString(StandardCharsets.UTF_8);
     assertThat(check.matches()).as(out).isTrue();
