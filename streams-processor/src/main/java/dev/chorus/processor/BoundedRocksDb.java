@@ -33,7 +33,7 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
     Object total = configs.get(TOTAL_BYTES_CONFIG);
-    init(total == null ? 64L << 20 : Long.parseLong(total.toString()));
+    init(total == null ? 128L << 20 : Long.parseLong(total.toString()));
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
     table.setBlockCache(cache);
     table.setCacheIndexAndFilterBlocks(true);

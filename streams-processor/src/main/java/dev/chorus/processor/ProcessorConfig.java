@@ -56,8 +56,9 @@ public record ProcessorConfig(
           new Setting("CHORUS_PROCESSOR_THREADS", "1", "stream threads"),
           new Setting(
               "CHORUS_PROCESSOR_ROCKSDB_MEMORY_MB",
-              "64",
-              "native memory shared by all local state stores (block cache and memtables)"),
+              "128",
+              "native memory shared by all local state stores (block cache and memtables; too"
+                  + " little makes RocksDB flush and compact constantly)"),
           new Setting(
               "CHORUS_ROLLING_WINDOWS",
               "30,90",

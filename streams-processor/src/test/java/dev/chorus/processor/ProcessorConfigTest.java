@@ -23,7 +23,7 @@ class ProcessorConfigTest {
         .containsEntry("commit.interval.ms", "250")
         .containsEntry("producer.compression.type", "lz4")
         .containsEntry("rocksdb.config.setter", BoundedRocksDb.class)
-        .containsEntry(BoundedRocksDb.TOTAL_BYTES_CONFIG, Long.toString(64L << 20));
+        .containsEntry(BoundedRocksDb.TOTAL_BYTES_CONFIG, Long.toString(128L << 20));
   }
 
   @Test

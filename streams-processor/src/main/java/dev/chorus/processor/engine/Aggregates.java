@@ -699,6 +699,10 @@ public final class Aggregates {
     final Slot<A>[] targets;
     A ctd;
     DayDeltas<A> starts;
+
+    /** Deltas that count for the cycle to date and as rolling starts on their day alike. */
+    DayDeltas<A> both;
+
     final DayDeltas<A>[] ends;
     final int[] firstDays;
     boolean staged;
@@ -715,9 +719,13 @@ public final class Aggregates {
       for (Slot<A> t : targets) {
         if (ctd != null) {
           t.ctd.merge(ctd, 1);
-          if (t.ctd.n() < 0) {
-            throw new IllegalStateException("retraction below zero in " + reducer.name());
-          }
+        }
+        if (both != null) {
+          both.sumAll(t.ctd, 1);
+          both.mergeInto(t.starts, reducer);
+        }
+        if (t.ctd.n() < 0) {
+          throw new IllegalStateException("retraction below zero in " + reducer.name());
         }
         if (starts != null) {
           starts.mergeInto(t.starts, reducer);
@@ -731,6 +739,7 @@ public final class Aggregates {
       }
       ctd = null;
       starts = null;
+      both = null;
       java.util.Arrays.fill(ends, null);
       java.util.Arrays.fill(firstDays, Integer.MAX_VALUE);
       staged = false;
@@ -992,6 +1001,16 @@ public final class Aggregates {
     }
 
     private void stage(Pending<A> p, C c, Effect effect, int[] days) {
+      if (days.length > 0 && effect.ctd != 0 && effect.start == effect.ctd) {
+        // The common case, a new latest entry that also starts counting in the rolling windows
+        // (or the reverse): one staged delta serves both.
+        if (p.both == null) {
+          p.both = new DayDeltas<>();
+        }
+        p.both.at(effect.startDay, reducer).add(c, effect.ctd);
+        stageEnds(p, c, effect, days);
+        return;
+      }
       if (effect.ctd != 0) {
         if (p.ctd == null) {
           p.ctd = reducer.newAccumulator();
@@ -1007,6 +1026,10 @@ public final class Aggregates {
         }
         p.starts.at(effect.startDay, reducer).add(c, effect.start);
       }
+      stageEnds(p, c, effect, days);
+    }
+
+    private void stageEnds(Pending<A> p, C c, Effect effect, int[] days) {
       for (int w = 0; w < days.length; w++) {
         for (int[] point : effect.points[w]) {
           if (p.ends[w] == null) {

@@ -48,6 +48,16 @@ final class DayDeltas<A extends Accumulator<?, A>> {
     }
   }
 
+  /** Adds {@code sign ×} every delta to {@code into}. */
+  @SuppressWarnings("unchecked")
+  void sumAll(A into, int sign) {
+    for (Object delta : slots) {
+      if (delta != null) {
+        into.merge((A) delta, sign);
+      }
+    }
+  }
+
   /** Adds every delta of this series to the same day of {@code into}, dropping emptied ones. */
   @SuppressWarnings("unchecked")
   void mergeInto(DayDeltas<A> into, Reducer<?, A> reducer) {

@@ -17,8 +17,30 @@ public record RespondentHistory(List<Entry> entries) {
    * One submission.
    *
    * @param rolling false when it arrived later than the grace (counts for its cycle only)
+   * @param wire the submission in the registry's wire format as received or stored, or null: kept
+   *     so storing the history does not encode it again (not part of equality)
    */
-  public record Entry(SurveySubmission submission, boolean rolling) {}
+  public record Entry(SurveySubmission submission, boolean rolling, byte[] wire) {
+
+    public Entry(SurveySubmission submission, boolean rolling) {
+      this(submission, rolling, null);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Entry e && rolling == e.rolling && submission.equals(e.submission);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * submission.hashCode() + Boolean.hashCode(rolling);
+    }
+
+    @Override
+    public String toString() {
+      return "Entry[submission=" + submission + ", rolling=" + rolling + "]";
+    }
+  }
 
   public RespondentHistory {
     entries = List.copyOf(entries);

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Stores a {@link RespondentHistory}: entry count, then per entry a rolling flag and the submission
  * in the registry's wire format (so stored state survives schema evolution like topic data does).
+ * An entry's bytes as received or as read back are stored as they are, not encoded again.
  */
 public final class RespondentHistorySerde implements Serde<RespondentHistory> {
 
@@ -34,7 +35,10 @@ public final class RespondentHistorySerde implements Serde<RespondentHistory> {
       List<byte[]> encoded = new ArrayList<>(history.entries().size());
       int size = 4;
       for (RespondentHistory.Entry e : history.entries()) {
-        byte[] bytes = submissions.serializer().serialize(subjectTopic, e.submission());
+        byte[] bytes =
+            e.wire() != null
+                ? e.wire()
+                : submissions.serializer().serialize(subjectTopic, e.submission());
         encoded.add(bytes);
         size += 1 + 4 + bytes.length;
       }
@@ -64,7 +68,7 @@ public final class RespondentHistorySerde implements Serde<RespondentHistory> {
         in.get(bytes);
         entries.add(
             new RespondentHistory.Entry(
-                submissions.deserializer().deserialize(subjectTopic, bytes), rolling));
+                submissions.deserializer().deserialize(subjectTopic, bytes), rolling, bytes));
       }
       return new RespondentHistory(entries);
     };

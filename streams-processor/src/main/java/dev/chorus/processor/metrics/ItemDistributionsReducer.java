@@ -21,7 +21,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 /** Answer counts per value of each scored item (domain spec §6), as given (not reverse-scored). */
 public final class ItemDistributionsReducer extends BaseReducer<Integer, ItemAccumulator> {
 
-  private final Map<Instrument, Map<String, String>> scaleOfItem = new IdentityHashMap<>();
+  /** Per instrument: its scored items' ids, each mapped to itself. */
+  private final Map<Instrument, Map<String, String>> itemIds = new IdentityHashMap<>();
+
   private final Map<String, String> scales = new HashMap<>();
 
   /**
@@ -35,13 +37,16 @@ public final class ItemDistributionsReducer extends BaseReducer<Integer, ItemAcc
   @Override
   public void contributions(
       Instrument instrument, SurveySubmission submission, BiConsumer<String, Integer> out) {
-    Map<String, String> items = scaleOfItem.computeIfAbsent(instrument, this::prepare);
+    Map<String, String> items = itemIds.computeIfAbsent(instrument, this::prepare);
     submission
         .getAnswers()
         .forEach(
             (item, value) -> {
-              if (items.containsKey(item)) {
-                out.accept(item, value);
+              // The instrument's own String: the engine's lookups by metric then compare by
+              // identity (a decoded item id is a new String each time).
+              String id = items.get(item);
+              if (id != null) {
+                out.accept(id, value);
               }
             });
   }
@@ -50,7 +55,7 @@ public final class ItemDistributionsReducer extends BaseReducer<Integer, ItemAcc
     Map<String, String> items = new HashMap<>();
     for (Instrument.Scale scale : instrument.scales()) {
       for (Instrument.Item item : instrument.itemsOf(scale.id())) {
-        items.put(item.id(), scale.id());
+        items.put(item.id(), item.id());
         scales.putIfAbsent(item.id(), scale.id());
       }
     }

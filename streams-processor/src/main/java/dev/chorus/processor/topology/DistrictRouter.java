@@ -18,10 +18,11 @@ import org.apache.kafka.streams.processor.api.Record;
 final class DistrictRouter implements Processor<String, byte[], String, DistrictRouter.Located> {
 
   /**
-   * A submission's bytes and, when it is on its district's partition already, the decoded
-   * submission (null otherwise: it is decoded after the hop).
+   * A submission's bytes as received (the registry's wire format) and the decoded submission; null
+   * here for one that takes the hop (it is decoded after it). The metrics processor stores the
+   * bytes in the respondent's history as they are, without encoding the submission again.
    */
-  record Located(byte[] bytes, SurveySubmission home) {}
+  record Located(byte[] bytes, SurveySubmission submission) {}
 
   private final DistrictOf districtOf;
   private final Deserializer<SurveySubmission> submissions;

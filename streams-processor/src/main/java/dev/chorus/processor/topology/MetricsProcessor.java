@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * wall-clock punctuation, so every publication commits atomically with the state and input offsets
  * it reflects (exactly-once).
  */
-final class MetricsProcessor implements Processor<String, SpecificRecord, String, Routed> {
+final class MetricsProcessor implements Processor<String, Object, String, Routed> {
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsProcessor.class);
   private static final String VERSION_KEY = "version";
@@ -115,7 +114,7 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
   }
 
   @Override
-  public void process(Record<String, SpecificRecord> record) {
+  public void process(Record<String, Object> record) {
     lastRecordTimestamp = record.timestamp();
     if (record.value() instanceof Roster roster) {
       rosters.put(
@@ -123,7 +122,8 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
       aggregates.roster(roster);
       return;
     }
-    SurveySubmission s = (SurveySubmission) record.value();
+    DistrictRouter.Located received = (DistrictRouter.Located) record.value();
+    SurveySubmission s = received.submission();
     String key = LatestWins.respondentKey(s);
     RespondentHistory before = histories.get(key);
     if (before != null && before.contains(s.getSubmissionId())) {
@@ -144,22 +144,25 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
       }
       return;
     }
-    accept(s, key, before, record.timestamp());
+    accept(s, received.bytes(), key, before, record.timestamp());
   }
 
   /**
    * Applies a submission not seen before: {@code before} is its respondent's history so far (null
    * for a new respondent). The history holds every submission ever applied, so it also answers
    * "seen before?" (an anonymous submission is its own respondent).
+   *
+   * @param wire the submission as received (registry wire format), or null to encode it
    */
-  private void accept(SurveySubmission s, String key, RespondentHistory before, long timestamp) {
+  private void accept(
+      SurveySubmission s, byte[] wire, String key, RespondentHistory before, long timestamp) {
     boolean isLate = aggregates.isLate(s);
     if (isLate) {
       metrics.late.increment();
       context.forward(
           new Record<>(s.getSchoolId(), new Routed(topics.lateSubmissions(), s), timestamp));
     }
-    RespondentHistory.Entry entry = new RespondentHistory.Entry(s, !isLate);
+    RespondentHistory.Entry entry = new RespondentHistory.Entry(s, !isLate, wire);
     RespondentHistory after = before == null ? RespondentHistory.of(entry) : before.with(entry);
     histories.put(key, after);
     aggregates.apply(before, after);
@@ -216,7 +219,7 @@ final class MetricsProcessor implements Processor<String, SpecificRecord, String
       String key = LatestWins.respondentKey(kv.value);
       RespondentHistory before = histories.get(key);
       if (before == null || !before.contains(kv.key)) {
-        accept(kv.value, key, before, now);
+        accept(kv.value, null, key, before, now);
       }
     }
     if (!ready.isEmpty()) {

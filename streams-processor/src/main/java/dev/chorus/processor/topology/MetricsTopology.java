@@ -120,13 +120,13 @@ public final class MetricsTopology {
                         metrics),
                 Named.as("submissions-by-district-key"))
             .split(Named.as("submissions-at-"))
-            .branch((district, v) -> v.home() != null, Branched.as("home"))
+            .branch((district, v) -> v.submission() != null, Branched.as("home"))
             .defaultBranch(Branched.as("elsewhere"));
-    KStream<String, SpecificRecord> direct =
+    KStream<String, Object> direct =
         located
             .get("submissions-at-home")
-            .mapValues(v -> (SpecificRecord) v.home(), Named.as("submissions-at-home-as-input"));
-    KStream<String, SpecificRecord> bySubmissions =
+            .mapValues(v -> (Object) v, Named.as("submissions-at-home-as-input"));
+    KStream<String, Object> bySubmissions =
         located
             .get("submissions-at-elsewhere")
             .mapValues(DistrictRouter.Located::bytes, Named.as("submissions-elsewhere-bytes"))
@@ -136,11 +136,13 @@ public final class MetricsTopology {
                     .withNumberOfPartitions(settings.partitions()))
             .mapValues(
                 bytes ->
-                    (SpecificRecord)
-                        submissions.deserializer().deserialize(topics.submissions(), bytes),
+                    (Object)
+                        new DistrictRouter.Located(
+                            bytes,
+                            submissions.deserializer().deserialize(topics.submissions(), bytes)),
                 Named.as("submissions-as-input"))
             .merge(direct, Named.as("submissions-by-district-all"));
-    KStream<String, SpecificRecord> byRosters =
+    KStream<String, Object> byRosters =
         byDistrict(builder, topics.rosters(), "rosters", rosters, Roster::getDistrictId, settings);
 
     bySubmissions
@@ -158,7 +160,7 @@ public final class MetricsTopology {
   }
 
   /** Reads a topic and re-keys it by district through a named repartition topic. */
-  private static <V extends SpecificRecord> KStream<String, SpecificRecord> byDistrict(
+  private static <V extends SpecificRecord> KStream<String, Object> byDistrict(
       StreamsBuilder builder,
       String topic,
       String name,
@@ -172,6 +174,6 @@ public final class MetricsTopology {
             Repartitioned.with(Serdes.String(), serde)
                 .withName(name + "-by-district")
                 .withNumberOfPartitions(settings.partitions()))
-        .mapValues(v -> (SpecificRecord) v, Named.as(name + "-as-input"));
+        .mapValues(v -> (Object) v, Named.as(name + "-as-input"));
   }
 }

@@ -81,11 +81,15 @@ class DistrictRouterTest {
     assertThat(forwarded).hasSize(sent.size());
     for (int i = 0; i < sent.size(); i++) {
       var out = forwarded.get(i).record();
+      // The bytes go on untouched (stored as they are in the respondent's history).
+      assertThat(out.value().bytes()).isEqualTo(serializer.serialize(TOPIC, sent.get(i)));
       assertThat(out.key()).isEqualTo(sent.get(i).getDistrictId());
       if (sentHome.get(i)) {
-        assertThat(out.value().home()).as("submission %d is at home", i).isEqualTo(sent.get(i));
+        assertThat(out.value().submission())
+            .as("submission %d is at home", i)
+            .isEqualTo(sent.get(i));
       } else {
-        assertThat(out.value().home()).as("submission %d takes the hop", i).isNull();
+        assertThat(out.value().submission()).as("submission %d takes the hop", i).isNull();
       }
     }
     assertThat(metrics.reroutedCount()).isEqualTo(elsewhere);

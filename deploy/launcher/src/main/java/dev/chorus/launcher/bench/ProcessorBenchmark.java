@@ -117,6 +117,14 @@ public final class ProcessorBenchmark {
       try {
         String base = "http://127.0.0.1:" + port;
         BenchSupport.awaitOk(base + "/health", processor, "the processor");
+        // /health answers 200 while the first rebalance is still under way: the clock starts once
+        // the tasks are assigned and processing.
+        while (!BenchSupport.get(base + "/health").body().contains("\"state\":\"RUNNING\"")) {
+          if (!processor.isAlive()) {
+            throw new IllegalStateException("the processor exited; see " + log);
+          }
+          Thread.sleep(50);
+        }
         long start = System.nanoTime();
         double done = 0;
         long lastReport = start;
