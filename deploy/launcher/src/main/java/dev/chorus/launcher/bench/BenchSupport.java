@@ -61,8 +61,13 @@ final class BenchSupport {
 
   /** Sum of the Prometheus samples at {@code metricsUrl} whose line starts with {@code prefix}. */
   static double metric(String metricsUrl, String prefix) throws Exception {
+    return sum(get(metricsUrl).body(), prefix);
+  }
+
+  /** Sum of the samples of a Prometheus text exposition whose line starts with {@code prefix}. */
+  static double sum(String exposition, String prefix) {
     double sum = 0;
-    for (String line : get(metricsUrl).body().split("\n")) {
+    for (String line : exposition.split("\n")) {
       if (line.startsWith(prefix)) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }

@@ -138,7 +138,12 @@ public final class ProcessorBenchmark {
           if (BenchSupport.get(base + "/health").statusCode() != 200) {
             throw new IllegalStateException("the processor failed; see " + log);
           }
-          done = BenchSupport.metric(base + "/metrics", "chorus_processor_submissions_total{");
+          // Every record ends applied, duplicate or parked; a late submission is also applied
+          // (counted under both applied and late), so late ones must not be added.
+          String scrape = BenchSupport.get(base + "/metrics").body();
+          done =
+              BenchSupport.sum(scrape, "chorus_processor_submissions_total{")
+                  - BenchSupport.sum(scrape, "chorus_processor_submissions_total{outcome=\"late\"");
           if (System.nanoTime() - lastReport > 10e9) {
             lastReport = System.nanoTime();
             System.out.printf(
@@ -147,9 +152,13 @@ public final class ProcessorBenchmark {
           }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        String scrape = BenchSupport.get(base + "/metrics").body();
         double late =
-            BenchSupport.metric(
-                base + "/metrics", "chorus_processor_submissions_total{outcome=\"late\"");
+            BenchSupport.sum(scrape, "chorus_processor_submissions_total{outcome=\"late\"");
+        double applied =
+            BenchSupport.sum(scrape, "chorus_processor_submissions_total{outcome=\"applied\"");
+        double duplicates =
+            BenchSupport.sum(scrape, "chorus_processor_submissions_total{outcome=\"duplicate\"");
         double published =
             BenchSupport.metric(base + "/metrics", "chorus_processor_published_records_total");
         double rerouted =
@@ -162,7 +171,7 @@ public final class ProcessorBenchmark {
             "%nProcessor benchmark, %s: %,d records (%d districts, %d stream thread(s),"
                 + " exactly_once_v2, partitioned by %s; %,.0f took the repartition hop)%n"
                 + "  processor: %.1f s = %,.0f records/s (raw consumer of the same topic: %,.0f records/s)%n"
-                + "  late: %,.0f; metric records published so far: %,.0f"
+                + "  applied: %,.0f (late: %,.0f), duplicates: %,.0f; metric records published so far: %,.0f"
                 + " (%.1f s in %,.0f publications)%n"
                 + "  processor JVM (%s %s): peak RSS %s%n",
             Instant.now(),
@@ -174,7 +183,9 @@ public final class ProcessorBenchmark {
             seconds,
             records / seconds,
             records / rawSeconds,
+            applied,
             late,
+            duplicates,
             published,
             publicationSeconds,
             publications,
