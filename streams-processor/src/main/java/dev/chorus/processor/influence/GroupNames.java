@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rated group ids numbered in order of first sight, so per-group counters can live in arrays
- * indexed by number. One per reducer (a reducer serves one stream thread).
+ * Ids (rated groups, decision areas) numbered in order of first sight, so per-group counters can
+ * live in arrays indexed by number; {@link #name} gives back the first-seen String of each. One per
+ * reducer (a reducer serves one stream thread).
  */
 final class GroupNames {
 

@@ -40,6 +40,8 @@ public final class InfluenceReducer
 
   private final Map<String, String> groupOfRole = new HashMap<>();
   private final GroupNames names = new GroupNames();
+  private final GroupNames areaNames = new GroupNames();
+  private final Map<Instrument, Boolean> seen = new java.util.IdentityHashMap<>();
   private final Map<String, String> roleOfGroup = new TreeMap<>();
 
   @Override
@@ -50,32 +52,44 @@ public final class InfluenceReducer
     if (submission.getInfluence().isEmpty()) {
       return;
     }
-    for (Instrument.Group g : instrument.groups()) {
-      if (g.role() != null) {
-        groupOfRole.putIfAbsent(g.role(), g.id());
-        if (!g.role().equals(ADMINISTRATOR)) {
-          roleOfGroup.putIfAbsent(g.id(), g.role());
+    if (seen.put(instrument, Boolean.TRUE) == null) {
+      for (Instrument.Group g : instrument.groups()) {
+        if (g.role() != null) {
+          groupOfRole.putIfAbsent(g.role(), g.id());
+          if (!g.role().equals(ADMINISTRATOR)) {
+            roleOfGroup.putIfAbsent(g.id(), g.role());
+          }
         }
       }
     }
     List<InfluenceRating> ratings = submission.getInfluence();
-    int[] numbers = new int[ratings.size()];
-    for (int i = 0; i < numbers.length; i++) {
-      numbers[i] = names.number(ratings.get(i).getGroup());
+    int[] groups = new int[ratings.size()];
+    int[] areas = new int[ratings.size()];
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = names.number(ratings.get(i).getGroup());
+      areas[i] = areaNames.number(ratings.get(i).getDecisionArea());
     }
-    // {count, sum} per group number, per area and pooled
+    // {count, sum} per group number, per area number and pooled
     int width = 2 * names.size();
-    Map<String, long[]> byArea = new HashMap<>();
+    long[][] byArea = new long[areaNames.size()][];
     long[] pooled = new long[width];
-    for (int i = 0; i < numbers.length; i++) {
-      InfluenceRating r = ratings.get(i);
-      long[] area = byArea.computeIfAbsent(r.getDecisionArea(), a -> new long[width]);
-      for (long[] into : new long[][] {area, pooled}) {
-        into[2 * numbers[i]]++;
-        into[2 * numbers[i] + 1] += r.getRating();
+    for (int i = 0; i < groups.length; i++) {
+      long[] area = byArea[areas[i]];
+      if (area == null) {
+        area = byArea[areas[i]] = new long[width];
+      }
+      int rating = ratings.get(i).getRating();
+      area[2 * groups[i]]++;
+      area[2 * groups[i] + 1] += rating;
+      pooled[2 * groups[i]]++;
+      pooled[2 * groups[i] + 1] += rating;
+    }
+    for (int a = 0; a < byArea.length; a++) {
+      if (byArea[a] != null) {
+        // The area's first-seen String: the engine's lookups by metric then compare by identity.
+        out.accept(areaNames.name(a), ratings(byArea[a]));
       }
     }
-    byArea.forEach((area, counts) -> out.accept(area, ratings(counts)));
     out.accept(ALL_AREAS, ratings(pooled));
   }
 
