@@ -37,7 +37,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  * its predecessor's early end. Cells are found by number (school within the district, role
  * ordinal), not by name. Every {@link Reducer} turns an entry into contributions per metric, which
  * land in four breakdowns — the school and the district rollup, the respondent's role and ALL — for
- * all cohorts and for each cohort tag.
+ * all cohorts and for each cohort tag. They are staged in the leaf (school and role) only, and each
+ * staged leaf is merged into its four breakdowns once, at the start of {@link #emit}.
  *
  * <p>Nothing is published while records are applied. {@link #emit} publishes what changed: cycle to
  * date cells whose record differs from the last published one, and rolling daily rows from the
