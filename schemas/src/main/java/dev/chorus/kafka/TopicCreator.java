@@ -26,6 +26,29 @@ public final class TopicCreator {
   }
 
   /**
+   * The partition count of an existing topic.
+   *
+   * @throws KafkaUnavailableException when Kafka refuses or does not answer
+   */
+  public static int partitionCount(String bootstrapServers, String topic) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .size();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaUnavailableException(
+          "Cannot describe topic " + topic + " on " + bootstrapServers + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("Interrupted describing topic " + topic, e);
+    }
+  }
+
+  /**
    * Creates each missing topic.
    *
    * @throws KafkaUnavailableException when Kafka refuses or does not answer

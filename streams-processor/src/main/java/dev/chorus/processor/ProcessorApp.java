@@ -96,6 +96,11 @@ public final class ProcessorApp implements AutoCloseable {
   public static ProcessorApp start(ProcessorConfig config) {
     ChorusTopics topics = new ChorusTopics(config.topicPrefix());
     ensureTopics(config.kafkaBootstrapServers(), topics);
+    partitionAdvice(
+            topics.submissions(),
+            TopicCreator.partitionCount(config.kafkaBootstrapServers(), topics.submissions()),
+            config.metricsSettings().partitions())
+        .ifPresent(LOG::warn);
     Map<String, Object> serde = new HashMap<>();
     serde.put(RegistryClientConfig.URL, config.schemaRegistryUrl());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -149,6 +154,27 @@ public final class ProcessorApp implements AutoCloseable {
       throw new IllegalStateException("Interrupted while starting the processor", e);
     }
     return new ProcessorApp(streams, http, metrics, streamsMetrics, ended);
+  }
+
+  /**
+   * A warning when the submissions topic and the by-district repartition topic differ in partition
+   * count: then submissions written onto their district's partition (as the ingest service writes
+   * them) are not on the partition the processor expects, and take the repartition hop.
+   */
+  static java.util.Optional<String> partitionAdvice(
+      String submissionsTopic, int submissionsPartitions, int processorPartitions) {
+    if (submissionsPartitions == processorPartitions) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "Topic "
+            + submissionsTopic
+            + " has "
+            + submissionsPartitions
+            + " partitions but CHORUS_PROCESSOR_PARTITIONS is "
+            + processorPartitions
+            + ": submissions will take the repartition hop (slower, same results; see"
+            + " chorus_processor_rerouted_submissions_total). Make the two equal.");
   }
 
   /** Address of /health and /metrics. */

@@ -78,4 +78,15 @@ class ProcessorConfigTest {
       assertThat(doc).contains("| `" + setting.env() + "` | `" + setting.defaultValue() + "` | ");
     }
   }
+
+  @Test
+  void warnsWhenTheSubmissionsTopicAndTheRepartitionTopicDifferInPartitions() {
+    assertThat(ProcessorApp.partitionAdvice("chorus.submissions", 6, 6)).isEmpty();
+    assertThat(ProcessorApp.partitionAdvice("chorus.submissions", 12, 6))
+        .hasValueSatisfying(
+            w ->
+                assertThat(w)
+                    .contains("chorus.submissions has 12 partitions")
+                    .contains("CHORUS_PROCESSOR_PARTITIONS is 6"));
+  }
 }
