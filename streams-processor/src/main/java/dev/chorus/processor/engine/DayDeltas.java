@@ -38,22 +38,20 @@ final class DayDeltas<A extends Accumulator<?, A>> {
   }
 
   /** Adds {@code sign ×} every delta before {@code day} to {@code into}. */
-  @SuppressWarnings("unchecked")
   void sumBefore(int day, A into, int sign) {
-    int end = Math.min(slots.length, day - base);
-    for (int i = 0; i < end; i++) {
-      if (slots[i] != null) {
-        into.merge((A) slots[i], sign);
-      }
-    }
+    sumFirst(Math.min(slots.length, day - base), into, sign);
   }
 
   /** Adds {@code sign ×} every delta to {@code into}. */
-  @SuppressWarnings("unchecked")
   void sumAll(A into, int sign) {
-    for (Object delta : slots) {
-      if (delta != null) {
-        into.merge((A) delta, sign);
+    sumFirst(slots.length, into, sign);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void sumFirst(int end, A into, int sign) {
+    for (int i = 0; i < end; i++) {
+      if (slots[i] != null) {
+        into.merge((A) slots[i], sign);
       }
     }
   }

@@ -12,9 +12,12 @@ import dev.chorus.processor.engine.Cells;
 import dev.chorus.processor.suppression.SmallCellPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -41,7 +44,7 @@ public final class InfluenceReducer
   private final Map<String, String> groupOfRole = new HashMap<>();
   private final GroupNames names = new GroupNames();
   private final GroupNames areaNames = new GroupNames();
-  private final Map<Instrument, Boolean> seen = new java.util.IdentityHashMap<>();
+  private final Set<Instrument> seen = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<String, String> roleOfGroup = new TreeMap<>();
 
   @Override
@@ -52,7 +55,7 @@ public final class InfluenceReducer
     if (submission.getInfluence().isEmpty()) {
       return;
     }
-    if (seen.put(instrument, Boolean.TRUE) == null) {
+    if (seen.add(instrument)) {
       for (Instrument.Group g : instrument.groups()) {
         if (g.role() != null) {
           groupOfRole.putIfAbsent(g.role(), g.id());

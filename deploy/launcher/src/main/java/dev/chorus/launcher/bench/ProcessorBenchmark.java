@@ -159,14 +159,12 @@ public final class ProcessorBenchmark {
             BenchSupport.sum(scrape, "chorus_processor_submissions_total{outcome=\"applied\"");
         double duplicates =
             BenchSupport.sum(scrape, "chorus_processor_submissions_total{outcome=\"duplicate\"");
-        double published =
-            BenchSupport.metric(base + "/metrics", "chorus_processor_published_records_total");
-        double rerouted =
-            BenchSupport.metric(base + "/metrics", "chorus_processor_rerouted_submissions_total");
+        double published = BenchSupport.sum(scrape, "chorus_processor_published_records_total");
+        double rerouted = BenchSupport.sum(scrape, "chorus_processor_rerouted_submissions_total");
         double publicationSeconds =
-            BenchSupport.metric(base + "/metrics", "chorus_processor_publication_seconds_sum");
+            BenchSupport.sum(scrape, "chorus_processor_publication_seconds_sum");
         double publications =
-            BenchSupport.metric(base + "/metrics", "chorus_processor_publication_seconds_count");
+            BenchSupport.sum(scrape, "chorus_processor_publication_seconds_count");
         System.out.printf(
             "%nProcessor benchmark, %s: %,d records (%d districts, %d stream thread(s),"
                 + " exactly_once_v2, partitioned by %s; %,.0f took the repartition hop)%n"
